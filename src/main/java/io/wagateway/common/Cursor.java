@@ -1,0 +1,47 @@
+package io.wagateway.common;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Keyset cursor: the sort key (a timestamp) and the id of the last row of a page, opaque to clients.
+ * Stable under concurrent inserts, unlike an offset.
+ */
+public record Cursor(Instant at, UUID id) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    public String encode() {
+        String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a cursor from a client; null stays null, anything malformed is a 400. */
+    public static Cursor decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String[] parts = raw.split(":", 3);
+            return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+                    UUID.fromString(parts[2]));
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("The cursor is invalid; pass back the nextCursor of a previous page.");
+        }
+    }
+
+    /** Clamps a requested page size to 1..MAX_LIMIT, defaulting to DEFAULT_LIMIT. */
+    public static int limit(Integer requested) {
+        if (requested == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (requested < 1 || requested > MAX_LIMIT) {
+            throw ProblemException.badRequest("limit must be between 1 and " + MAX_LIMIT + ".");
+        }
+        return requested;
+    }
+}

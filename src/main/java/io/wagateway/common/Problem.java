@@ -1,0 +1,29 @@
+package io.wagateway.common;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", description = "RFC 9457 problem details")
+public record Problem(
+        @Schema(example = "about:blank") String type,
+        @Schema(example = "Validation failed") String title,
+        @Schema(example = "400") int status,
+        @Schema(example = "phoneNumberId: must contain only digits") String detail,
+        @Schema(description = "Meta's error code, for Graph API failures") Integer code,
+        @Schema(description = "Meta's error subcode, for Graph API failures") Integer errorSubcode,
+        @Schema(description = "Meta's trace id, for support tickets") String fbtraceId,
+        @Schema(description = "One entry per invalid field") List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    /** One invalid input field. */
+    public record FieldError(@Schema(example = "phoneNumberId") String field, @Schema(example = "must not be blank") String message) {
+    }
+
+    public static Problem of(int status, String title, String detail) {
+        return new Problem("about:blank", title, status, detail, null, null, null, null);
+    }
+}

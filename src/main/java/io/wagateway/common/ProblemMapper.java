@@ -1,0 +1,106 @@
+package io.wagateway.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves as application/problem+json with a message a person can act on, never a stack trace. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    public static Response toResponse(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return toResponse(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b)
+                .orElse("The request is invalid.");
+        return toResponse(new Problem("about:blank", "Validation failed", 400, detail, null, null, null, errors));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        String field = jsonPath(e);
+        String detail = "Value " + e.getValue() + " is not valid for " + field + ".";
+        return toResponse(new Problem("about:blank", "Validation failed", 400, detail, null, null, null,
+                List.of(new Problem.FieldError(field, "invalid value: " + e.getValue()))));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        String field = jsonPath(e);
+        return toResponse(new Problem("about:blank", "Validation failed", 400,
+                "Field " + field + " has the wrong type.", null, null, null,
+                List.of(new Problem.FieldError(field, "wrong type"))));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return toResponse(Problem.of(400, "Malformed JSON", "The request body is not valid JSON: "
+                + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(toResponse(Problem.of(401, "Unauthorized",
+                "Send a valid admin API key as 'Authorization: Bearer <key>' (see gateway.admin.api-keys).")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"whatsapp-gateway\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return toResponse(Problem.of(403, "Forbidden", "This key may not use this endpoint."));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return toResponse(Problem.of(status, title, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.errorf(e, "Unexpected failure: %s", e.getClass().getName());
+        return toResponse(Problem.of(500, "Internal error",
+                "The request failed unexpectedly; the error was logged. Retry later or contact the operator."));
+    }
+
+    private static String fieldName(ConstraintViolation<?> v) {
+        // "create.request.phoneNumberId" -> "phoneNumberId"; parameters keep their own name.
+        String path = v.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        return parts.length >= 3 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
+                : parts[parts.length - 1];
+    }
+
+    private static String jsonPath(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+                .orElse("body");
+    }
+}

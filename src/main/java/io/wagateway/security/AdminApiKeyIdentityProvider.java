@@ -1,0 +1,41 @@
+package io.wagateway.security;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Grants role {@value #ROLE} to a request bearing one of the configured admin keys. */
+@ApplicationScoped
+public class AdminApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+
+    public static final String ROLE = "admin";
+
+    private final AdminKeyVerifier verifier;
+
+    public AdminApiKeyIdentityProvider(AdminKeyVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        int index = verifier.match(request.getToken().getToken());
+        if (index < 0) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("invalid admin API key"));
+        }
+        return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal("admin-key-" + (index + 1)))
+                .addRole(ROLE)
+                .build());
+    }
+}

@@ -1,0 +1,153 @@
+package io.wagateway.settings;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Constraints;
+import io.wagateway.common.Cursor;
+import io.wagateway.common.PageResponse;
+import io.wagateway.common.ProblemException;
+import io.wagateway.security.SecretCipher;
+import io.wagateway.settings.dto.CreateSettingsRequest;
+import io.wagateway.settings.dto.SettingsResponse;
+import io.wagateway.settings.dto.UpdateSettingsRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Settings rows: encryption of their secrets, the one-active-row-per-number rule, and their views. */
+@ApplicationScoped
+public class SettingsService {
+
+    private static final Logger LOG = Logger.getLogger(SettingsService.class);
+
+    private final SettingsRepository repository;
+    private final SecretCipher cipher;
+
+    public SettingsService(SettingsRepository repository, SecretCipher cipher) {
+        this.repository = repository;
+        this.cipher = cipher;
+    }
+
+    @WithTransaction
+    public Uni<SettingsResponse> create(CreateSettingsRequest request) {
+        WhatsAppSettings row = new WhatsAppSettings();
+        row.phoneNumberId = request.phoneNumberId();
+        row.businessId = request.businessId();
+        row.webhookUrl = request.webhookUrl();
+        row.isActive = request.isActive() == null || request.isActive();
+        row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY);
+        row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN);
+        row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN);
+        row.appSecret = cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET);
+        return repository.persistAndFlush(row)
+                .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
+                .transform(f -> duplicateActive(row.phoneNumberId))
+                .invoke(saved -> LOG.infof("Settings %s created for phone_number_id=%s (active=%s)", saved.id,
+                        saved.phoneNumberId, saved.isActive))
+                .map(this::toResponse);
+    }
+
+    @WithSession
+    public Uni<PageResponse<SettingsResponse>> list(String cursor, Integer limit) {
+        int size = Cursor.limit(limit);
+        return repository.page(Cursor.decode(cursor), size + 1).map(rows -> {
+            List<WhatsAppSettings> page = rows.size() > size ? rows.subList(0, size) : rows;
+            String next = rows.size() > size ? new Cursor(page.get(size - 1).createdAt, page.get(size - 1).id).encode()
+                    : null;
+            return new PageResponse<>(page.stream().map(this::toResponse).toList(), next);
+        });
+    }
+
+    @WithSession
+    public Uni<SettingsResponse> get(UUID id) {
+        return find(id).map(this::toResponse);
+    }
+
+    @WithTransaction
+    public Uni<SettingsResponse> update(UUID id, UpdateSettingsRequest request) {
+        return find(id).flatMap(row -> {
+            if (request.phoneNumberId() != null) {
+                row.phoneNumberId = request.phoneNumberId();
+            }
+            if (request.businessId() != null) {
+                row.businessId = request.businessId();
+            }
+            if (request.webhookUrl() != null) {
+                row.webhookUrl = request.webhookUrl().isEmpty() ? null : request.webhookUrl();
+            }
+            if (request.isActive() != null) {
+                row.isActive = request.isActive();
+            }
+            if (request.apiKey() != null) {
+                row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY);
+            }
+            if (request.accessToken() != null) {
+                row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN);
+            }
+            if (request.webhookToken() != null) {
+                row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN);
+            }
+            if (request.appSecret() != null) {
+                row.appSecret = request.appSecret().isEmpty() ? null
+                        : cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET);
+            }
+            // Hibernate only fires @PreUpdate when something changed; an update request always touches the row.
+            row.lastUpdatedAt = java.time.Instant.now();
+            return repository.flush()
+                    .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
+                    .transform(f -> duplicateActive(row.phoneNumberId))
+                    .invoke(() -> LOG.infof("Settings %s updated (phone_number_id=%s, active=%s)", row.id,
+                            row.phoneNumberId, row.isActive))
+                    .replaceWith(row);
+        }).map(this::toResponse);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(UUID id) {
+        return repository.deleteById(id).invoke(deleted -> {
+            if (!deleted) {
+                throw ProblemException.notFound("Settings", id);
+            }
+            LOG.infof("Settings %s deleted", id);
+        }).replaceWithVoid();
+    }
+
+    /** Decrypted credentials of every active row (webhook verification: tokens and app secrets). */
+    @WithSession
+    public Uni<List<SettingsCredentials>> activeCredentials() {
+        return repository.listActive().map(rows -> rows.stream().map(this::credentials).toList());
+    }
+
+    /** Decrypted credentials of the active row of a business number, or null. */
+    @WithSession
+    public Uni<SettingsCredentials> activeCredentials(String phoneNumberId) {
+        return repository.findActiveByPhoneNumberId(phoneNumberId).map(row -> row == null ? null : credentials(row));
+    }
+
+    private Uni<WhatsAppSettings> find(UUID id) {
+        return repository.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Settings", id));
+    }
+
+    private SettingsCredentials credentials(WhatsAppSettings row) {
+        return new SettingsCredentials(row.id, row.phoneNumberId, row.businessId, row.isActive,
+                cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN),
+                cipher.decrypt(row.webhookToken, WhatsAppSettings.WEBHOOK_TOKEN),
+                cipher.decrypt(row.appSecret, WhatsAppSettings.APP_SECRET));
+    }
+
+    private SettingsResponse toResponse(WhatsAppSettings row) {
+        String token = cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN);
+        // Short tokens would be half revealed by 4 characters; only long ones (real Meta tokens) show a hint.
+        String last4 = token != null && token.length() >= 16 ? token.substring(token.length() - 4) : null;
+        return new SettingsResponse(row.id, row.phoneNumberId, row.businessId, row.webhookUrl, row.isActive,
+                row.apiKey != null, token != null, last4, row.webhookToken != null, row.appSecret != null,
+                row.lastUpdatedAt, row.createdAt);
+    }
+
+    private static ProblemException duplicateActive(String phoneNumberId) {
+        return ProblemException.conflict("An active settings row for phone number id " + phoneNumberId
+                + " already exists; deactivate it (isActive=false) or update it instead.");
+    }
+}

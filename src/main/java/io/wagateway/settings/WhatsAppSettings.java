@@ -1,0 +1,71 @@
+package io.wagateway.settings;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Credentials of one WhatsApp Business number ({@code whatsapp_settings}). The secret columns hold
+ * AES-GCM ciphertext written by SecretCipher, never plaintext; only SettingsService decrypts them.
+ */
+@Entity
+@Table(name = "whatsapp_settings")
+public class WhatsAppSettings {
+
+    public static final String API_KEY = "api_key";
+    public static final String ACCESS_TOKEN = "access_token";
+    public static final String WEBHOOK_TOKEN = "webhook_token";
+    public static final String APP_SECRET = "app_secret";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.UUID)
+    public UUID id;
+
+    @Column(name = API_KEY, nullable = false)
+    public String apiKey;
+
+    @Column(name = "phone_number_id", nullable = false)
+    public String phoneNumberId;
+
+    @Column(name = "business_id", nullable = false)
+    public String businessId;
+
+    @Column(name = ACCESS_TOKEN, nullable = false, columnDefinition = "text")
+    public String accessToken;
+
+    /** Last 4 characters are not stored apart: they are derived on read from the decrypted token. */
+    @Column(name = WEBHOOK_TOKEN, nullable = false)
+    public String webhookToken;
+
+    @Column(name = "webhook_url")
+    public String webhookUrl;
+
+    @Column(name = "is_active", nullable = false)
+    public boolean isActive = true;
+
+    @Column(name = APP_SECRET)
+    public String appSecret;
+
+    @Column(name = "last_updated_at", nullable = false)
+    public Instant lastUpdatedAt;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public Instant createdAt;
+
+    @PrePersist
+    void onCreate() {
+        createdAt = lastUpdatedAt = Instant.now();
+    }
+
+    @PreUpdate
+    void onUpdate() {
+        lastUpdatedAt = Instant.now();
+    }
+}

@@ -1,0 +1,104 @@
+package io.wagateway.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A throwaway database created for one test run on a real PostgreSQL server. Server coordinates come from
+ * the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD (defaults 127.0.0.1, 5432, postgres).
+ */
+public final class TestDatabase {
+
+    private static volatile TestDatabase current;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final String name;
+
+    private TestDatabase(String host, int port, String user, String password, String name) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.name = name;
+    }
+
+    /** The database of the running test application (for tests that inspect rows). */
+    public static TestDatabase current() {
+        if (current == null) {
+            throw new IllegalStateException("No test database: is PostgresTestResource active?");
+        }
+        return current;
+    }
+
+    public static TestDatabase create() {
+        String host = env("PGHOST", "127.0.0.1");
+        int port = Integer.parseInt(env("PGPORT", "5432"));
+        String user = env("PGUSER", "postgres");
+        String password = System.getenv("PGPASSWORD");
+        String name = "wag_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        TestDatabase db = new TestDatabase(host, port, user, password, name);
+        try (Connection c = db.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create a test database on PostgreSQL at " + host + ":" + port
+                    + " as " + user + ". Start a server (see README, 'Tests') or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
+                    e);
+        }
+        current = db;
+        return db;
+    }
+
+    public void drop() {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return connect(name);
+    }
+
+    private Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private static String env(String key, String fallback) {
+        String value = System.getenv(key);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
