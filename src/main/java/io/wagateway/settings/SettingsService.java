@@ -12,6 +12,7 @@ import io.wagateway.settings.dto.CreateSettingsRequest;
 import io.wagateway.settings.dto.SettingsResponse;
 import io.wagateway.settings.dto.UpdateSettingsRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -24,10 +25,12 @@ public class SettingsService {
 
     private final SettingsRepository repository;
     private final SecretCipher cipher;
+    private final Event<SettingsChanged> changed;
 
-    public SettingsService(SettingsRepository repository, SecretCipher cipher) {
+    public SettingsService(SettingsRepository repository, SecretCipher cipher, Event<SettingsChanged> changed) {
         this.repository = repository;
         this.cipher = cipher;
+        this.changed = changed;
     }
 
     @WithTransaction
@@ -44,8 +47,11 @@ public class SettingsService {
         return repository.persistAndFlush(row)
                 .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
                 .transform(f -> duplicateActive(row.phoneNumberId))
-                .invoke(saved -> LOG.infof("Settings %s created for phone_number_id=%s (active=%s)", saved.id,
-                        saved.phoneNumberId, saved.isActive))
+                .invoke(saved -> {
+                    LOG.infof("Settings %s created for phone_number_id=%s (active=%s)", saved.id, saved.phoneNumberId,
+                            saved.isActive);
+                    changed.fire(new SettingsChanged(saved.id));
+                })
                 .map(this::toResponse);
     }
 
@@ -98,8 +104,11 @@ public class SettingsService {
             return repository.flush()
                     .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
                     .transform(f -> duplicateActive(row.phoneNumberId))
-                    .invoke(() -> LOG.infof("Settings %s updated (phone_number_id=%s, active=%s)", row.id,
-                            row.phoneNumberId, row.isActive))
+                    .invoke(() -> {
+                        LOG.infof("Settings %s updated (phone_number_id=%s, active=%s)", row.id, row.phoneNumberId,
+                                row.isActive);
+                        changed.fire(new SettingsChanged(row.id));
+                    })
                     .replaceWith(row);
         }).map(this::toResponse);
     }
@@ -111,6 +120,7 @@ public class SettingsService {
                 throw ProblemException.notFound("Settings", id);
             }
             LOG.infof("Settings %s deleted", id);
+            changed.fire(new SettingsChanged(id));
         }).replaceWithVoid();
     }
 

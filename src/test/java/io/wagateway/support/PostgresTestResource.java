@@ -20,13 +20,27 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public static final String SECOND_ADMIN_KEY = "test-admin-key-rotated-2b81";
     public static final String APP_SECRET = "test_app_secret_0123456789abcdef";
 
+    private static volatile TcpProxy proxy;
     private TestDatabase database;
+
+    /**
+     * The cuttable proxy the application's reactive pool connects through (Flyway's JDBC connection at
+     * startup goes direct): tests make the database unavailable with {@code proxy().cut()}.
+     */
+    public static TcpProxy proxy() {
+        return proxy;
+    }
 
     @Override
     public Map<String, String> start() {
         database = TestDatabase.create();
+        try {
+            proxy = new TcpProxy(database.host(), database.port());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot start the database proxy", e);
+        }
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
+        config.put("quarkus.datasource.reactive.url", database.reactiveUrl(proxy.port()));
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
         config.put("quarkus.datasource.username", database.user());
         if (database.password() != null) {
@@ -40,6 +54,13 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
+        if (proxy != null) {
+            try {
+                proxy.close();
+            } catch (java.io.IOException e) {
+                // closing anyway
+            }
+        }
         if (database != null) {
             database.drop();
         }

@@ -82,7 +82,21 @@ public final class TestDatabase {
     }
 
     public String reactiveUrl() {
-        return "postgresql://" + host + ":" + port + "/" + name;
+        return reactiveUrl(port);
+    }
+
+    /** The reactive URL through a local proxy port (see TcpProxy). */
+    public String reactiveUrl(int viaPort) {
+        String via = viaPort == port ? host : "127.0.0.1";
+        return "postgresql://" + via + ":" + viaPort + "/" + name;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
     }
 
     public String user() {

@@ -1,0 +1,7 @@
+package io.wagateway.settings;
+
+import java.util.UUID;
+
+/** CDI event: a settings row was created, updated or deleted (caches of secrets must reload). */
+public record SettingsChanged(UUID id) {
+}

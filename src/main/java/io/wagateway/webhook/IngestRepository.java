@@ -1,0 +1,102 @@
+package io.wagateway.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * The SQL of webhook ingestion, run on the reactive PostgreSQL client directly: each step is one native
+ * statement ({@code INSERT ... ON CONFLICT}, a monotonic {@code UPDATE}) that JPQL cannot express, and a
+ * lone inbound message is stored in a single round trip. The statements live in {@code db/ingest/*.sql}
+ * (the benchmark's pgbench script is generated from the same file).
+ */
+@ApplicationScoped
+public class IngestRepository {
+
+    /** Serialises everything that touches one wamid's status (webhook statuses, outbound sends) per transaction. */
+    static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
+
+    private final String insertInbound = load("inbound-message.sql");
+    private final String updateStatus = load("status-update.sql");
+    private final String insertPending = load("pending-status.sql");
+    private final String applyPending = load("apply-pending.sql");
+
+    /** One inbound message; true when stored, false when its wamid was stored before. */
+    public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
+        Tuple params = Tuple.tuple()
+                .addValue(row.waId())
+                .addValue(row.displayName())
+                .addValue(row.phoneNumber())
+                .addValue(row.phoneNumberId())
+                .addValue(utc(row.timestamp()))
+                .addValue(row.wamid())
+                .addValue(row.content())
+                .addValue(row.messageType())
+                .addValue(row.metadataJson());
+        return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** Outcome of one status: moved the message forward, was stale/repeated, or was kept for later. */
+    public enum StatusOutcome { APPLIED, STALE, PENDING }
+
+    /** Applies one status under the wamid's lock; keeps it pending when the message is not stored (yet). */
+    public Uni<StatusOutcome> applyStatus(SqlClient tx, String wamid, String status, short rank, Instant at,
+            String errorsJson, String rawJson) {
+        OffsetDateTime timestamp = utc(at);
+        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(wamid))
+                .chain(() -> tx.preparedQuery(updateStatus).execute(Tuple.tuple().addValue(wamid).addValue(status)
+                        .addValue(rank).addValue(timestamp).addValue(errorsJson)))
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    if (row.getBoolean("updated")) {
+                        return Uni.createFrom().item(StatusOutcome.APPLIED);
+                    }
+                    if (row.getBoolean("found")) {
+                        return Uni.createFrom().item(StatusOutcome.STALE);
+                    }
+                    return tx.preparedQuery(insertPending).execute(Tuple.tuple().addValue(wamid).addValue(status)
+                            .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(rawJson))
+                            .replaceWith(StatusOutcome.PENDING);
+                });
+    }
+
+    /**
+     * Applies the statuses kept for a message that was just stored (call in the storing transaction, e.g.
+     * after an outbound send). Takes the wamid's lock, so a status webhook racing the send is never lost.
+     */
+    public Uni<Void> applyPendingStatuses(SqlClient tx, String wamid) {
+        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(wamid))
+                .chain(() -> tx.preparedQuery(applyPending).execute(Tuple.of(wamid)))
+                .replaceWithVoid();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String load(String name) {
+        String path = "db/ingest/" + name;
+        try (InputStream in = IngestRepository.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parameters of {@code inbound-message.sql}. */
+    public record InboundRow(String waId, String displayName, String phoneNumber, String phoneNumberId,
+            Instant timestamp, String wamid, String content, String messageType, String metadataJson) {
+    }
+}

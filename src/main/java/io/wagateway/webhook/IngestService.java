@@ -1,0 +1,275 @@
+package io.wagateway.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
+import io.wagateway.message.MessageStatus;
+import io.wagateway.webhook.WebhookMetrics.Outcome;
+import io.wagateway.webhook.payload.Delivery;
+import io.wagateway.webhook.payload.DeliveryParser;
+import io.wagateway.webhook.payload.InboundMessage;
+import io.wagateway.webhook.payload.MessageContent;
+import io.wagateway.webhook.payload.Routing;
+import io.wagateway.webhook.payload.StatusUpdate;
+import io.wagateway.webhook.payload.WebhookError;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Receives one signed delivery: verifies it, parses it, and stores all of it in one transaction. The
+ * answer is produced only from the committed outcome, so nothing acknowledged is ever lost; every step is
+ * idempotent, so Meta's redeliveries store nothing twice.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+    private static final int MAX_ATTEMPTS = 3;
+
+    /** What happened to a delivery, and what the HTTP answer says. */
+    public record Result(Outcome outcome, int stored, int duplicates, int statusesApplied, int statusesPending,
+            List<String> storedTypes, String detail) {
+
+        static Result of(Outcome outcome, String detail) {
+            return new Result(outcome, 0, 0, 0, 0, List.of(), detail);
+        }
+    }
+
+    private final Pool pool;
+    private final IngestRepository repository;
+    private final WebhookSecrets secrets;
+    private final WebhookMetrics metrics;
+    private final WebhookConfig config;
+    private final ObjectMapper mapper;
+
+    public IngestService(Pool pool, IngestRepository repository, WebhookSecrets secrets, WebhookMetrics metrics,
+            WebhookConfig config, ObjectMapper mapper) {
+        this.pool = pool;
+        this.repository = repository;
+        this.secrets = secrets;
+        this.metrics = metrics;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    public Uni<Result> receive(byte[] body, String signature) {
+        Timer.Sample sample = metrics.start();
+        return verify(body, signature)
+                .chain(valid -> valid ? parseAndStore(body)
+                        : Uni.createFrom().item(Result.of(Outcome.REJECTED_SIGNATURE, "invalid signature")))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Webhook delivery not stored, answering 503 so that Meta retries: %s",
+                            describe(failure));
+                    return Result.of(Outcome.UNAVAILABLE, "storage unavailable");
+                })
+                .invoke(result -> {
+                    metrics.delivery(result.outcome());
+                    metrics.stop(sample);
+                });
+    }
+
+    /** Configured secrets first (no I/O); the settings rows' secrets only when those do not match. */
+    private Uni<Boolean> verify(byte[] body, String signature) {
+        if (SignatureVerifier.parse(signature) == null) {
+            LOG.warnf("Rejected webhook delivery (%d bytes): X-Hub-Signature-256 header %s", body.length,
+                    signature == null ? "missing" : "malformed");
+            return Uni.createFrom().item(false);
+        }
+        if (SignatureVerifier.verify(body, signature, secrets.configuredSecrets())) {
+            return Uni.createFrom().item(true);
+        }
+        return secrets.snapshot().map(snapshot -> {
+            if (SignatureVerifier.verify(body, signature, snapshot.appSecrets())) {
+                return true;
+            }
+            if (secrets.configuredSecrets().isEmpty() && snapshot.appSecrets().isEmpty()) {
+                LOG.error("Rejected webhook delivery: no Meta app secret is configured, so no delivery can be "
+                        + "verified. Set GATEWAY_WHATSAPP_APP_SECRETS to your app's secret (App Dashboard > App "
+                        + "settings > Basic > App secret) or give a settings row an appSecret.");
+            } else {
+                LOG.warnf("Rejected webhook delivery (%d bytes): X-Hub-Signature-256 matches none of the %d app "
+                        + "secret(s). If every delivery fails, the app secret is wrong or was rotated.", body.length,
+                        secrets.configuredSecrets().size() + snapshot.appSecrets().size());
+            }
+            return false;
+        });
+    }
+
+    private Uni<Result> parseAndStore(byte[] body) {
+        Delivery delivery;
+        try {
+            JsonNode root = mapper.readTree(body);
+            if (root == null || !root.isObject()) {
+                return Uni.createFrom().item(Result.of(Outcome.INVALID, "the body is not a JSON object"));
+            }
+            delivery = DeliveryParser.parse(root);
+        } catch (java.io.IOException e) {
+            return Uni.createFrom().item(Result.of(Outcome.INVALID, "the body is not valid JSON"));
+        }
+        delivery.ignoredFields().forEach(field -> {
+            metrics.ignoredField(field);
+            LOG.debugf("Acknowledged webhook change without storing it: %s", field);
+        });
+        for (WebhookError error : delivery.errors()) {
+            metrics.webhookError(error.code());
+            LOG.warnf("Meta reported an error for phone_number_id=%s: code=%s title=%s details=%s",
+                    error.routing().phoneNumberId(), error.code(), error.title(), error.details());
+        }
+        return countUnrouted(delivery).chain(() -> store(delivery));
+    }
+
+    private Uni<Void> countUnrouted(Delivery delivery) {
+        if (delivery.itemCount() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return secrets.snapshot().onFailure().recoverWithNull().invoke(snapshot -> {
+            if (snapshot == null) {
+                return;
+            }
+            Set<String> active = snapshot.activeNumbers();
+            delivery.messages().forEach(m -> unrouted(active, m.routing(), m.id()));
+            delivery.statuses().forEach(s -> unrouted(active, s.routing(), s.messageId()));
+        }).replaceWithVoid();
+    }
+
+    private void unrouted(Set<String> active, Routing routing, String wamid) {
+        if (!active.contains(routing.phoneNumberId())) {
+            metrics.unrouted();
+            LOG.warnf("Storing %s for phone_number_id=%s, which has no active settings row", wamid,
+                    routing.phoneNumberId());
+        }
+    }
+
+    private Uni<Result> store(Delivery delivery) {
+        List<IngestRepository.InboundRow> rows = new ArrayList<>();
+        int skipped = 0;
+        for (InboundMessage message : delivery.messages()) {
+            if (message.id() == null || message.id().isBlank() || message.from() == null || message.from().isBlank()) {
+                skipped++;
+                LOG.warnf("Skipping an inbound message without id or sender (type=%s, phone_number_id=%s)",
+                        message.type(), message.routing().phoneNumberId());
+                continue;
+            }
+            rows.add(toRow(message));
+        }
+        // A fixed lock order (by phone number, then wamid) keeps concurrent batches from deadlocking.
+        rows.sort(Comparator.comparing(IngestRepository.InboundRow::phoneNumber)
+                .thenComparing(IngestRepository.InboundRow::wamid));
+        List<StatusUpdate> statuses = new ArrayList<>();
+        for (StatusUpdate status : delivery.statuses()) {
+            if (status.messageId() == null || MessageStatus.fromWire(status.status()) == null) {
+                metrics.unknownStatus();
+                LOG.warnf("Ignoring status '%s' for %s: not a status this service knows", status.status(),
+                        status.messageId());
+                continue;
+            }
+            statuses.add(status);
+        }
+        statuses.sort(Comparator.comparing(StatusUpdate::messageId));
+        if (rows.isEmpty() && statuses.isEmpty()) {
+            return Uni.createFrom().item(new Result(Outcome.STORED, 0, 0, 0, 0, List.of(),
+                    skipped > 0 ? skipped + " item(s) without id skipped" : "nothing to store"));
+        }
+        Uni<Result> work;
+        if (rows.size() == 1 && statuses.isEmpty()) {
+            // A lone message is one atomic statement: no BEGIN/COMMIT round trips.
+            work = repository.insertInbound(pool, rows.get(0))
+                    .map(stored -> stored ? new Result(Outcome.STORED, 1, 0, 0, 0, List.of(rows.get(0).messageType()), null)
+                            : new Result(Outcome.DUPLICATE, 0, 1, 0, 0, List.of(), null));
+        } else {
+            work = pool.withTransaction(tx -> storeAll(tx, rows, statuses));
+        }
+        return work
+                .onFailure(IngestService::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
+                .ifNoItem().after(config.ingestTimeout()).fail()
+                .invoke(this::countStored);
+    }
+
+    private Uni<Result> storeAll(SqlClient tx, List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses) {
+        int[] counts = new int[4];
+        List<String> storedTypes = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IngestRepository.InboundRow row : rows) {
+            chain = chain.chain(() -> repository.insertInbound(tx, row).invoke(stored -> {
+                counts[stored ? 0 : 1]++;
+                if (stored) {
+                    storedTypes.add(row.messageType());
+                }
+            }).replaceWithVoid());
+        }
+        for (StatusUpdate status : statuses) {
+            MessageStatus known = MessageStatus.fromWire(status.status());
+            chain = chain.chain(() -> repository.applyStatus(tx, status.messageId(), known.wireName(), known.rank(),
+                    status.timestamp(), json(status.errors()), json(status.raw()))
+                    .invoke(outcome -> {
+                        metrics.status(known.wireName(), outcome);
+                        if (outcome == IngestRepository.StatusOutcome.APPLIED) {
+                            counts[2]++;
+                        } else if (outcome == IngestRepository.StatusOutcome.PENDING) {
+                            counts[3]++;
+                        }
+                    }).replaceWithVoid());
+        }
+        return chain.map(ignored -> new Result(counts[0] == 0 && counts[1] > 0 && statuses.isEmpty()
+                ? Outcome.DUPLICATE : Outcome.STORED, counts[0], counts[1], counts[2], counts[3], storedTypes, null));
+    }
+
+    private void countStored(Result result) {
+        result.storedTypes().forEach(metrics::messageStored);
+        for (int i = 0; i < result.duplicates(); i++) {
+            metrics.duplicate();
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Delivery stored: %d new, %d duplicate, %d status(es) applied, %d pending", result.stored(),
+                    result.duplicates(), result.statusesApplied(), result.statusesPending());
+        }
+    }
+
+    private IngestRepository.InboundRow toRow(InboundMessage message) {
+        ObjectNode metadata = mapper.createObjectNode();
+        metadata.put("wabaId", message.routing().wabaId());
+        metadata.put("phoneNumberId", message.routing().phoneNumberId());
+        metadata.put("displayPhoneNumber", message.routing().displayPhoneNumber());
+        metadata.put("contactName", message.contactName());
+        metadata.put("contactWaId", message.waId());
+        metadata.set("message", message.raw());
+        String type = message.type() == null || message.type().isBlank() ? "unknown" : message.type();
+        return new IngestRepository.InboundRow(message.waId(), message.contactName(), message.from(),
+                message.routing().phoneNumberId(), message.timestamp(), message.id(), MessageContent.of(message.raw()),
+                type, json(metadata));
+    }
+
+    private String json(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deadlocks and serialization failures are worth an immediate retry; anything else answers 503. */
+    private static boolean isTransient(Throwable failure) {
+        return failure instanceof PgException pg
+                && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return "PostgreSQL " + pg.getSqlState() + ": " + pg.getErrorMessage();
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+}

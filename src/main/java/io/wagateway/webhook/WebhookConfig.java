@@ -1,0 +1,30 @@
+package io.wagateway.webhook;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Meta webhook reception. */
+@ConfigMapping(prefix = "gateway.whatsapp")
+public interface WebhookConfig {
+
+    /**
+     * Meta app secrets that sign deliveries ({@code X-Hub-Signature-256}), comma separated, in addition to the
+     * app secrets of settings rows. None at all: every delivery is refused (fail closed).
+     */
+    Optional<List<String>> appSecrets();
+
+    /** How long verify tokens and per-settings app secrets read from the database are reused. */
+    @WithDefault("10s")
+    Duration secretsCacheTtl();
+
+    /** Statuses kept for a message that never appears are dropped after this (Meta's message TTL: 30 days). */
+    @WithDefault("30d")
+    Duration pendingStatusRetention();
+
+    /** A delivery not stored within this time is answered 503, so that Meta retries it. */
+    @WithDefault("10s")
+    Duration ingestTimeout();
+}

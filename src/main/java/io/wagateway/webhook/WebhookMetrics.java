@@ -1,0 +1,81 @@
+package io.wagateway.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The webhook's Prometheus metrics (names listed in README "Operations"). */
+@ApplicationScoped
+public class WebhookMetrics {
+
+    /** What a delivery ended as; one counter each. */
+    public enum Outcome { STORED, DUPLICATE, REJECTED_SIGNATURE, INVALID, UNAVAILABLE }
+
+    private final MeterRegistry registry;
+    private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
+    private final Counter duplicates;
+    private final Counter unrouted;
+    private final Timer ingestLatency;
+
+    public WebhookMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Outcome outcome : Outcome.values()) {
+            deliveries.put(outcome, Counter.builder("whatsapp.webhook.deliveries")
+                    .description("Webhook deliveries by outcome").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
+        duplicates = Counter.builder("whatsapp.webhook.duplicates")
+                .description("Inbound messages whose wamid was stored before (redeliveries)").register(registry);
+        unrouted = Counter.builder("whatsapp.webhook.unrouted")
+                .description("Messages and statuses for a phone_number_id with no active settings row (stored anyway)")
+                .register(registry);
+        ingestLatency = Timer.builder("whatsapp.webhook.ingest")
+                .description("Time from a delivery's arrival to its answer (signature, parse, store, commit)")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    public void delivery(Outcome outcome) {
+        deliveries.get(outcome).increment();
+    }
+
+    public void messageStored(String type) {
+        registry.counter("whatsapp.webhook.messages", "type", type == null ? "unknown" : type).increment();
+    }
+
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public void status(String status, IngestRepository.StatusOutcome outcome) {
+        registry.counter("whatsapp.webhook.statuses", "status", status, "outcome",
+                outcome.name().toLowerCase(Locale.ROOT)).increment();
+    }
+
+    public void unknownStatus() {
+        registry.counter("whatsapp.webhook.statuses", "status", "unknown", "outcome", "ignored").increment();
+    }
+
+    public void unrouted() {
+        unrouted.increment();
+    }
+
+    public void webhookError(Integer code) {
+        registry.counter("whatsapp.webhook.errors", "code", String.valueOf(code)).increment();
+    }
+
+    public void ignoredField(String field) {
+        registry.counter("whatsapp.webhook.ignored.changes", "field", field).increment();
+    }
+
+    public Timer.Sample start() {
+        return Timer.start(registry);
+    }
+
+    public void stop(Timer.Sample sample) {
+        sample.stop(ingestLatency);
+    }
+}

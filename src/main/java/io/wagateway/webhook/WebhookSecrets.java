@@ -1,0 +1,116 @@
+package io.wagateway.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.wagateway.settings.SettingsChanged;
+import io.wagateway.settings.SettingsCredentials;
+import io.wagateway.settings.SettingsService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * What webhook reception needs from the settings rows: their app secrets, verify tokens and the active
+ * business numbers, decrypted once and reused for {@code gateway.whatsapp.secrets-cache-ttl} so a delivery
+ * does not cost a settings query. Configured app secrets never need the database.
+ */
+@ApplicationScoped
+public class WebhookSecrets {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSecrets.class);
+
+    /** Decrypted view of the active settings rows at {@code loadedAt}. */
+    public record Snapshot(List<byte[]> appSecrets, List<byte[]> verifyTokenDigests, Set<String> activeNumbers,
+            Instant loadedAt) {
+    }
+
+    private final SettingsService settings;
+    private final WebhookConfig config;
+    private final List<byte[]> configuredSecrets;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+
+    public WebhookSecrets(SettingsService settings, WebhookConfig config) {
+        this.settings = settings;
+        this.config = config;
+        this.configuredSecrets = config.appSecrets().orElse(List.of()).stream().map(String::trim)
+                .filter(s -> !s.isEmpty()).map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        if (configuredSecrets.isEmpty()) {
+            LOG.warn("No app secret in GATEWAY_WHATSAPP_APP_SECRETS (gateway.whatsapp.app-secrets): webhook "
+                    + "deliveries are only accepted for settings rows that have an appSecret.");
+        }
+    }
+
+    /** App secrets from configuration (no I/O). */
+    public List<byte[]> configuredSecrets() {
+        return configuredSecrets;
+    }
+
+    /** The settings view, reloaded when older than the TTL; a failed reload falls back to the last good one. */
+    public Uni<Snapshot> snapshot() {
+        Snapshot snapshot = current.get();
+        if (snapshot != null && snapshot.loadedAt().plus(config.secretsCacheTtl()).isAfter(Instant.now())) {
+            return Uni.createFrom().item(snapshot);
+        }
+        return load().onFailure().recoverWithUni(failure -> {
+            Snapshot stale = current.get();
+            if (stale == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            LOG.warnf("Could not reload webhook secrets (%s); using those loaded at %s", failure.getClass().getSimpleName(),
+                    stale.loadedAt());
+            return Uni.createFrom().item(stale);
+        });
+    }
+
+    /** Forgets the cached view after a settings change in this instance (other replicas wait for the TTL). */
+    void onSettingsChanged(@Observes SettingsChanged event) {
+        current.set(null);
+    }
+
+    /** True when {@code token} equals the verify token of an active settings row (constant time). */
+    public Uni<Boolean> isVerifyToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        byte[] digest = sha256(token);
+        return snapshot().map(s -> {
+            boolean match = false;
+            for (byte[] known : s.verifyTokenDigests()) {
+                match |= MessageDigest.isEqual(digest, known);
+            }
+            return match;
+        });
+    }
+
+    private Uni<Snapshot> load() {
+        return settings.activeCredentials().map(rows -> {
+            Set<String> numbers = new HashSet<>();
+            for (SettingsCredentials row : rows) {
+                numbers.add(row.phoneNumberId());
+            }
+            Snapshot snapshot = new Snapshot(
+                    rows.stream().map(SettingsCredentials::appSecret).filter(Objects::nonNull).filter(s -> !s.isEmpty())
+                            .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
+                    rows.stream().map(SettingsCredentials::webhookToken).filter(Objects::nonNull)
+                            .map(WebhookSecrets::sha256).toList(),
+                    Set.copyOf(numbers), Instant.now());
+            current.set(snapshot);
+            return snapshot;
+        });
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+-- Applies (and removes) the statuses kept for a message that was just stored: the highest rank wins.
+-- Runs after pg_advisory_xact_lock(hashtext(wamid)). Parameter: $1 wamid.
+WITH pending AS (
+    DELETE FROM whatsapp_pending_statuses WHERE message_id = $1
+    RETURNING status, status_rank, status_at, errors
+), best AS (
+    SELECT * FROM pending ORDER BY status_rank DESC LIMIT 1
+)
+UPDATE whatsapp_messages m
+   SET status = best.status, status_rank = best.status_rank, status_at = best.status_at,
+       status_errors = COALESCE(best.errors, m.status_errors)
+  FROM best
+ WHERE m.message_id = $1 AND m.status_rank < best.status_rank

@@ -1,0 +1,32 @@
+-- One inbound message, as a single atomic statement (one round trip, its own transaction when alone):
+-- upsert the customer profile by wa_id, upsert the session by phone number (last_message_at and
+-- last_inbound_at only move forward), insert the message unless its wamid is stored already.
+-- A wamid seen before writes nothing at all; concurrent first deliveries meet at the unique keys.
+-- Parameters: $1 wa_id, $2 display_name (null keeps the stored one), $3 phone_number, $4 phone_number_id,
+-- $5 Meta timestamp, $6 wamid, $7 content, $8 message_type, $9 metadata (JSON text).
+-- The benchmark's pgbench script is generated from this file.
+WITH known AS (
+    SELECT 1 FROM whatsapp_messages WHERE message_id = $6
+), profile AS (
+    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
+    SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM known)
+    ON CONFLICT (wa_id) DO UPDATE
+        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+    RETURNING id
+), session AS (
+    INSERT INTO whatsapp_sessions AS ws (phone_number, customer_profile_id, phone_number_id, last_message_at,
+                                         last_inbound_at, updated_at)
+    SELECT $3, profile.id, $4, $5, $5, now() FROM profile
+    ON CONFLICT (phone_number) DO UPDATE
+        SET customer_profile_id = EXCLUDED.customer_profile_id,
+            phone_number_id     = EXCLUDED.phone_number_id,
+            last_message_at     = GREATEST(ws.last_message_at, EXCLUDED.last_message_at),
+            last_inbound_at     = GREATEST(ws.last_inbound_at, EXCLUDED.last_inbound_at),
+            updated_at          = now()
+    RETURNING id
+)
+INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata, wa_timestamp,
+                               phone_number_id)
+SELECT session.id, $6, 'INBOUND', $7, $8, $9::text::jsonb, $5, $4 FROM session
+ON CONFLICT (message_id) DO NOTHING
+RETURNING id
