@@ -1,0 +1,81 @@
+package io.wagateway.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wagateway.support.Webhooks;
+import io.wagateway.webhook.payload.Delivery;
+import io.wagateway.webhook.payload.DeliveryParser;
+import io.wagateway.webhook.payload.InboundMessage;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DeliveryParserTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    private Delivery parse(String json) throws Exception {
+        return DeliveryParser.parse(mapper.readTree(json));
+    }
+
+    @Test
+    void batchMatchesContactsByWaIdNotByPosition() throws Exception {
+        Delivery delivery = DeliveryParser.parse(mapper.readTree(Webhooks.fixture("15-batch-two-contacts.json")));
+        assertThat(delivery.messages()).extracting(InboundMessage::from, InboundMessage::contactName)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("4915112345678", "Lena Müller"),
+                        org.assertj.core.groups.Tuple.tuple("16505550199", "Priya Raman"));
+        assertThat(delivery.messages().get(0).routing().phoneNumberId()).isEqualTo("118234567890123");
+        assertThat(delivery.messages().get(0).routing().wabaId()).isEqualTo("204567891234567");
+        assertThat(delivery.messages().get(0).timestamp()).isEqualTo(Instant.ofEpochSecond(1768467700));
+    }
+
+    @Test
+    void everyEntryAndChangeIsRead() throws Exception {
+        Delivery delivery = parse("""
+                {"object":"whatsapp_business_account","entry":[
+                 {"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"A"},
+                   "messages":[{"from":"1","id":"w1","type":"text","text":{"body":"x"}}],
+                   "statuses":[{"id":"s1","status":"sent","timestamp":"5"}]}},
+                  {"field":"message_template_status_update","value":{"event":"APPROVED"}}]},
+                 {"id":"2","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"B"},
+                   "messages":[{"from":"2","id":"w2","type":"text","text":{"body":"y"}}],
+                   "errors":[{"code":130429,"title":"Rate limit hit","error_data":{"details":"d"}}]}}]}]}""");
+        assertThat(delivery.messages()).extracting(m -> m.routing().phoneNumberId()).containsExactly("A", "B");
+        assertThat(delivery.statuses()).singleElement().satisfies(s -> {
+            assertThat(s.messageId()).isEqualTo("s1");
+            assertThat(s.timestamp()).isEqualTo(Instant.ofEpochSecond(5));
+        });
+        assertThat(delivery.errors()).singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(130429));
+        assertThat(delivery.ignoredFields()).containsExactly("message_template_status_update");
+    }
+
+    @Test
+    void systemMessagesWithoutContactsAndUsernameSendersAreKept() throws Exception {
+        Delivery delivery = parse("""
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "contacts":[{"profile":{"name":"U"},"wa_id":"","user_id":"US.123"}],
+                 "messages":[{"from":"16505550000","id":"w1","type":"system","system":{"body":"changed"}},
+                             {"from":"","from_user_id":"US.123","id":"w2","type":"text","text":{"body":"hi"}}]}}]}]}""");
+        InboundMessage system = delivery.messages().get(0);
+        assertThat(system.waId()).isEqualTo("16505550000");
+        assertThat(system.contactName()).isNull();
+        InboundMessage username = delivery.messages().get(1);
+        assertThat(username.from()).isEqualTo("US.123");
+        assertThat(username.waId()).isEqualTo("US.123");
+        assertThat(username.contactName()).isEqualTo("U");
+    }
+
+    @Test
+    void missingOrOddPartsAreTolerated() throws Exception {
+        assertThat(parse("{}").itemCount()).isZero();
+        assertThat(parse("{\"object\":\"page\",\"entry\":[]}").ignoredFields()).containsExactly("object:page");
+        Delivery odd = parse("""
+                {"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[
+                 {"from":"1","id":"w","timestamp":"not-a-number","type":"text","text":{"body":"x"}}]}}]}]}""");
+        assertThat(odd.messages()).singleElement().satisfies(m -> {
+            assertThat(m.routing().phoneNumberId()).isNull();
+            assertThat(m.timestamp()).isNotNull();
+        });
+    }
+}
