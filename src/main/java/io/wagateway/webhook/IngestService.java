@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
+import io.wagateway.common.LogThrottle;
 import io.wagateway.message.MessageStatus;
 import io.wagateway.webhook.WebhookMetrics.Outcome;
 import io.wagateway.webhook.payload.Delivery;
@@ -35,6 +36,9 @@ public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final int MAX_ATTEMPTS = 3;
+
+    /** Per-request warnings (forged deliveries, unrouted numbers) at most once a minute per kind and key. */
+    private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
 
     /** What happened to a delivery, and what the HTTP answer says. */
     public record Result(Outcome outcome, int stored, int duplicates, int statusesApplied, int statusesPending,
@@ -68,8 +72,11 @@ public class IngestService {
                 .chain(valid -> valid ? parseAndStore(body)
                         : Uni.createFrom().item(Result.of(Outcome.REJECTED_SIGNATURE, "invalid signature")))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Webhook delivery not stored, answering 503 so that Meta retries: %s",
-                            describe(failure));
+                    long suppressed = throttle.admit("unavailable");
+                    if (suppressed >= 0) {
+                        LOG.warnf("Webhook delivery not stored, answering 503 so that Meta retries: %s (%d more "
+                                + "not logged in the last minute)", describe(failure), suppressed);
+                    }
                     return Result.of(Outcome.UNAVAILABLE, "storage unavailable");
                 })
                 .invoke(result -> {
@@ -81,8 +88,12 @@ public class IngestService {
     /** Configured secrets first (no I/O); the settings rows' secrets only when those do not match. */
     private Uni<Boolean> verify(byte[] body, String signature) {
         if (SignatureVerifier.parse(signature) == null) {
-            LOG.warnf("Rejected webhook delivery (%d bytes): X-Hub-Signature-256 header %s", body.length,
-                    signature == null ? "missing" : "malformed");
+            long suppressed = throttle.admit("signature-format");
+            if (suppressed >= 0) {
+                LOG.warnf("Rejected webhook delivery (%d bytes): X-Hub-Signature-256 header %s (%d similar "
+                        + "rejections not logged in the last minute)", body.length,
+                        signature == null ? "missing" : "malformed", suppressed);
+            }
             return Uni.createFrom().item(false);
         }
         if (SignatureVerifier.verify(body, signature, secrets.configuredSecrets())) {
@@ -92,14 +103,19 @@ public class IngestService {
             if (SignatureVerifier.verify(body, signature, snapshot.appSecrets())) {
                 return true;
             }
+            long suppressed = throttle.admit("signature-mismatch");
+            if (suppressed < 0) {
+                return false;
+            }
             if (secrets.configuredSecrets().isEmpty() && snapshot.appSecrets().isEmpty()) {
                 LOG.error("Rejected webhook delivery: no Meta app secret is configured, so no delivery can be "
                         + "verified. Set GATEWAY_WHATSAPP_APP_SECRETS to your app's secret (App Dashboard > App "
                         + "settings > Basic > App secret) or give a settings row an appSecret.");
             } else {
                 LOG.warnf("Rejected webhook delivery (%d bytes): X-Hub-Signature-256 matches none of the %d app "
-                        + "secret(s). If every delivery fails, the app secret is wrong or was rotated.", body.length,
-                        secrets.configuredSecrets().size() + snapshot.appSecrets().size());
+                        + "secret(s). If every delivery fails, the app secret is wrong or was rotated. (%d similar "
+                        + "rejections not logged in the last minute)", body.length,
+                        secrets.configuredSecrets().size() + snapshot.appSecrets().size(), suppressed);
             }
             return false;
         });
@@ -145,8 +161,11 @@ public class IngestService {
     private void unrouted(Set<String> active, Routing routing, String wamid) {
         if (!active.contains(routing.phoneNumberId())) {
             metrics.unrouted();
-            LOG.warnf("Storing %s for phone_number_id=%s, which has no active settings row", wamid,
-                    routing.phoneNumberId());
+            long suppressed = throttle.admit("unrouted:" + routing.phoneNumberId());
+            if (suppressed >= 0) {
+                LOG.warnf("Storing %s for phone_number_id=%s, which has no active settings row (%d more for this "
+                        + "number not logged in the last minute)", wamid, routing.phoneNumberId(), suppressed);
+            }
         }
     }
 
