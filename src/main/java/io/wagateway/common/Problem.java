@@ -1,10 +1,12 @@
 package io.wagateway.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}). */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "Problem", description = "RFC 9457 problem details")
 public record Problem(
@@ -20,6 +22,7 @@ public record Problem(
     public static final String MEDIA_TYPE = "application/problem+json";
 
     /** One invalid input field. */
+    @RegisterForReflection
     public record FieldError(@Schema(example = "phoneNumberId") String field, @Schema(example = "must not be blank") String message) {
     }
 

@@ -1,5 +1,6 @@
 package io.wagateway.webhook;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Problem;
 import io.wagateway.common.ProblemMapper;
@@ -86,6 +87,7 @@ public class WebhookResource {
     }
 
     /** Body of a 200: what the delivery changed. */
+    @RegisterForReflection
     @Schema(name = "WebhookAck")
     public record WebhookAck(
             @Schema(description = "Messages stored now", example = "1") int stored,
