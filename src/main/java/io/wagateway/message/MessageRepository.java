@@ -1,9 +1,95 @@
 package io.wagateway.message;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @ApplicationScoped
 public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage, UUID> {
+
+    /** One page of a session's messages, newest first (created_at desc, id desc), after {@code after} when given. */
+    public Uni<List<WhatsAppMessage>> page(UUID sessionId, MessageDirection direction, Cursor after, int limit) {
+        StringBuilder query = new StringBuilder("from WhatsAppMessage m where m.session.id = :session");
+        Map<String, Object> params = new HashMap<>();
+        params.put("session", sessionId);
+        if (direction != null) {
+            query.append(" and m.direction = :direction");
+            params.put("direction", direction);
+        }
+        if (after != null) {
+            query.append(" and (m.createdAt < :at or (m.createdAt = :at and m.id < :id))");
+            params.put("at", after.at());
+            params.put("id", after.id());
+        }
+        query.append(" order by m.createdAt desc, m.id desc");
+        return find(query.toString(), params).page(0, limit).list();
+    }
+
+    /**
+     * The latest message of each given session, keyed by session id: one LATERAL query over the
+     * (session_id, created_at desc, id desc) index for the ids, one query for the rows; never one per session.
+     */
+    public Uni<Map<UUID, WhatsAppMessage>> latestOfSessions(List<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        String ids = "{" + String.join(",", sessionIds.stream().map(UUID::toString).toList()) + "}";
+        return getSession().flatMap(session -> session.createNativeQuery("""
+                select cast(last.id as text)
+                  from unnest(cast(:ids as uuid[])) as s(id)
+                  cross join lateral (select m.id from whatsapp_messages m where m.session_id = s.id
+                                       order by m.created_at desc, m.id desc limit 1) last
+                """).setParameter("ids", ids).getResultList()
+                .flatMap(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().item(Map.<UUID, WhatsAppMessage>of());
+                    }
+                    List<UUID> messageIds = rows.stream().map(id -> UUID.fromString(String.valueOf(id))).toList();
+                    return session.createQuery("select m.session.id, m from WhatsAppMessage m where m.id in (:ids)",
+                            Object[].class).setParameter("ids", messageIds).getResultList()
+                            .map(found -> {
+                                Map<UUID, WhatsAppMessage> latest = new HashMap<>();
+                                found.forEach(row -> latest.put((UUID) row[0], (WhatsAppMessage) row[1]));
+                                return latest;
+                            });
+                }));
+    }
+
+    /** A message by Meta's wamid, with its session. */
+    public Uni<WhatsAppMessage> findByWamidWithSession(String wamid) {
+        return find("from WhatsAppMessage m join fetch m.session where m.messageId = ?1", wamid).firstResult();
+    }
+
+    /**
+     * Applies the statuses that arrived (webhook) before the message row existed, then deletes them: the
+     * highest rank wins, only if above the row's current rank; a failure keeps its errors. One statement
+     * (data-modifying CTE) so the pending rows are consumed exactly when applied.
+     */
+    public Uni<Integer> applyPendingStatuses(String wamid) {
+        return getSession().flatMap(session -> session.createNativeQuery("""
+                with pending as (
+                    delete from whatsapp_pending_statuses where message_id = :wamid
+                    returning status, status_rank, status_at, errors
+                ), best as (
+                    select * from pending order by status_rank desc, status_at desc nulls last limit 1
+                )
+                update whatsapp_messages m
+                   set status = best.status, status_rank = best.status_rank, status_at = best.status_at,
+                       status_errors = coalesce(best.errors, m.status_errors)
+                  from best
+                 where m.message_id = :wamid and m.status_rank < best.status_rank
+                """).setParameter("wamid", wamid).executeUpdate());
+    }
+
+    /** Our read receipt for an inbound message: status read, never moving a status backwards. */
+    public Uni<Integer> markRead(UUID id, Instant at) {
+        return update("status = ?1, statusRank = ?2, statusAt = ?3 where id = ?4 and statusRank < ?2",
+                MessageStatus.READ.wireName(), MessageStatus.READ.rank(), at, id);
+    }
 }

@@ -1,0 +1,234 @@
+package io.wagateway.message;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
+import io.wagateway.common.PageResponse;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemException;
+import io.wagateway.message.dto.MessageResponse;
+import io.wagateway.outbound.OutboundService;
+import io.wagateway.outbound.SentMessage;
+import io.wagateway.session.SessionRepository;
+import io.wagateway.session.SessionWindow;
+import io.wagateway.session.WhatsAppSession;
+import io.wagateway.settings.SettingsCredentials;
+import io.wagateway.settings.SettingsService;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Messages of a conversation, and sending: validate, choose the business number, check the 24-hour window
+ * (read-only session), call the Graph API with no database connection held, then store the result
+ * (one transaction).
+ */
+@ApplicationScoped
+public class MessageService {
+
+    private static final Logger LOG = Logger.getLogger(MessageService.class);
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final MessageRepository messages;
+    private final SessionRepository sessions;
+    private final SettingsService settings;
+    private final OutboundService outbound;
+    private final ObjectMapper mapper;
+
+    public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
+            OutboundService outbound, ObjectMapper mapper) {
+        this.messages = messages;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.outbound = outbound;
+        this.mapper = mapper;
+    }
+
+    /** A send that passed every check: where it goes, through which number, and the exact body. */
+    record SendPlan(SendRequest request, SettingsCredentials credentials, ObjectNode payload) {
+    }
+
+    /** A read receipt to send: the inbound message and the number it came in on. */
+    record ReadPlan(UUID messageId, UUID sessionId, String wamid, SettingsCredentials credentials) {
+    }
+
+    @WithSession
+    public Uni<PageResponse<MessageResponse>> listForSession(UUID sessionId, String direction, String cursor,
+            Integer limit) {
+        int size = Cursor.limit(limit);
+        MessageDirection dir = parseDirection(direction);
+        Cursor after = Cursor.decode(cursor);
+        return sessions.findById(sessionId).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", sessionId))
+                .flatMap(session -> messages.page(sessionId, dir, after, size + 1))
+                .map(rows -> {
+                    List<WhatsAppMessage> page = rows.size() > size ? rows.subList(0, size) : rows;
+                    String next = rows.size() > size
+                            ? new Cursor(page.get(size - 1).createdAt, page.get(size - 1).id).encode() : null;
+                    return new PageResponse<>(page.stream().map(m -> toResponse(m, sessionId)).toList(), next);
+                });
+    }
+
+    /** Sends a message through the Graph API and stores it OUTBOUND with Meta's wamid. */
+    public Uni<MessageResponse> send(JsonNode body) {
+        return Uni.createFrom().item(() -> SendRequest.validate(body))
+                .flatMap(this::plan)
+                .flatMap(plan -> outbound.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                        plan.payload()).flatMap(sent -> store(plan, sent)));
+    }
+
+    /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
+    public Uni<MessageResponse> markRead(String wamid) {
+        return planRead(wamid)
+                .flatMap(plan -> outbound.markRead(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                        wamid).replaceWith(plan))
+                .flatMap(this::storeRead);
+    }
+
+    @WithSession
+    Uni<SendPlan> plan(SendRequest request) {
+        return sessions.findByPhoneNumber(request.to()).flatMap(session -> {
+            if (!request.isTemplate() && (session == null
+                    || !SessionWindow.isOpen(session.lastInboundAt, Instant.now()))) {
+                throw new ProblemException(409, "Customer service window closed", windowClosedDetail(session));
+            }
+            String sessionNumber = session == null ? null : session.phoneNumberId;
+            return credentials(request.phoneNumberId(), sessionNumber, true)
+                    .map(credentials -> new SendPlan(request, credentials,
+                            OutboundService.payload(request.body(), request.to())));
+        });
+    }
+
+    @WithTransaction
+    Uni<MessageResponse> store(SendPlan plan, SentMessage sent) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String phoneNumberId = plan.credentials().phoneNumberId();
+        return sessions.upsertForOutbound(plan.request().to(), phoneNumberId, now)
+                .flatMap(sessionId -> Panache.getSession().flatMap(db -> {
+                    WhatsAppMessage message = new WhatsAppMessage();
+                    message.session = db.getReference(WhatsAppSession.class, sessionId);
+                    message.messageId = sent.wamid();
+                    message.direction = MessageDirection.OUTBOUND;
+                    message.messageType = plan.request().type();
+                    message.content = OutboundService.summarize(plan.request().type(), sent.payload());
+                    message.metadata = metadata(sent);
+                    message.status = MessageStatus.ACCEPTED.wireName();
+                    message.statusRank = MessageStatus.ACCEPTED.rank();
+                    message.statusAt = now;
+                    message.phoneNumberId = phoneNumberId;
+                    message.createdAt = now;
+                    return messages.persistAndFlush(message)
+                            // A status webhook may have beaten us to it: apply what it left behind.
+                            .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
+                            .flatMap(applied -> applied > 0 ? db.refresh(message) : Uni.createFrom().voidItem())
+                            .map(ignored -> toResponse(message, sessionId));
+                }))
+                .onFailure().invoke(f -> LOG.errorf(f, "Message wamid=%s was sent via phone_number_id=%s but could "
+                        + "not be stored", sent.wamid(), phoneNumberId));
+    }
+
+    @WithSession
+    Uni<ReadPlan> planRead(String wamid) {
+        return messages.findByWamidWithSession(wamid)
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "Message not found",
+                        "No message with wamid " + wamid + "."))
+                .flatMap(message -> {
+                    if (message.direction != MessageDirection.INBOUND) {
+                        throw new ProblemException(409, "Not an inbound message",
+                                "Only messages from customers can be marked as read; " + wamid + " is OUTBOUND.");
+                    }
+                    String number = message.phoneNumberId != null ? message.phoneNumberId
+                            : message.session.phoneNumberId;
+                    return credentials(number, null, false)
+                            .map(c -> new ReadPlan(message.id, message.session.id, wamid, c));
+                });
+    }
+
+    @WithTransaction
+    Uni<MessageResponse> storeRead(ReadPlan plan) {
+        return messages.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .flatMap(updated -> messages.findById(plan.messageId()))
+                .map(message -> toResponse(message, plan.sessionId()));
+    }
+
+    /**
+     * The business number to use: the requested one, else the session's (if still active), else the only
+     * active one. Several active and none chosen is ambiguous (400); none active is a conflict (409).
+     */
+    private Uni<SettingsCredentials> credentials(String requested, String sessionNumber, boolean requestedByClient) {
+        if (requested != null) {
+            return settings.activeCredentials(requested).onItem().ifNull().failWith(() -> requestedByClient
+                    ? new ProblemException(new Problem("about:blank", "Unknown business number", 422,
+                            "No active settings row for phoneNumberId " + requested + "; add or activate it via "
+                                    + "/api/v1/settings.", null, null, null,
+                            List.of(new Problem.FieldError("phoneNumberId", "no active settings row"))))
+                    : new ProblemException(409, "Business number inactive", "The message came in on phone number id "
+                            + requested + ", which has no active settings row; activate it via /api/v1/settings."));
+        }
+        Uni<SettingsCredentials> fromSession = sessionNumber == null ? Uni.createFrom().nullItem()
+                : settings.activeCredentials(sessionNumber);
+        return fromSession.flatMap(found -> found != null ? Uni.createFrom().item(found)
+                : settings.activeCredentials().map(active -> {
+                    if (active.size() == 1) {
+                        return active.get(0);
+                    }
+                    if (active.isEmpty()) {
+                        throw new ProblemException(409, "No business number",
+                                "No active settings row: add a business number via /api/v1/settings first.");
+                    }
+                    throw new ProblemException(new Problem("about:blank", "Business number required", 400,
+                            active.size() + " business numbers are active; choose one with phoneNumberId.", null,
+                            null, null, List.of(new Problem.FieldError("phoneNumberId",
+                                    "required when several business numbers are active"))));
+                }));
+    }
+
+    private Map<String, Object> metadata(SentMessage sent) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("payload", mapper.convertValue(sent.payload(), JSON_OBJECT));
+        if (sent.contacts() != null && !sent.contacts().isMissingNode()) {
+            metadata.put("contacts", mapper.convertValue(sent.contacts(), Object.class));
+        }
+        if (sent.messageStatus() != null) {
+            metadata.put("message_status", sent.messageStatus());
+        }
+        return metadata;
+    }
+
+    private static String windowClosedDetail(WhatsAppSession session) {
+        String when = session == null ? "The customer has never written to this business."
+                : session.lastInboundAt == null ? "The customer has never written to this business."
+                        : "The window closed at " + SessionWindow.expiresAt(session.lastInboundAt) + ".";
+        return when + " Outside the 24-hour customer service window only approved templates can be sent "
+                + "(type \"template\"); the window reopens when the customer writes again. Nothing was sent.";
+    }
+
+    private static MessageDirection parseDirection(String direction) {
+        if (direction == null || direction.isBlank()) {
+            return null;
+        }
+        try {
+            return MessageDirection.valueOf(direction.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(new Problem("about:blank", "Validation failed", 400,
+                    "direction: must be INBOUND or OUTBOUND", null, null, null,
+                    List.of(new Problem.FieldError("direction", "must be INBOUND or OUTBOUND"))));
+        }
+    }
+
+    static MessageResponse toResponse(WhatsAppMessage m, UUID sessionId) {
+        return new MessageResponse(m.id, m.messageId, sessionId, m.direction, m.messageType, m.content, m.status,
+                m.metadata, m.createdAt);
+    }
+}

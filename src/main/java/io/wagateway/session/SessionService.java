@@ -1,0 +1,172 @@
+package io.wagateway.session;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
+import io.wagateway.common.PageResponse;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemException;
+import io.wagateway.customer.CustomerProfile;
+import io.wagateway.message.MessageRepository;
+import io.wagateway.message.WhatsAppMessage;
+import io.wagateway.session.dto.CustomerProfileSummary;
+import io.wagateway.session.dto.LastMessage;
+import io.wagateway.session.dto.PatchSessionRequest;
+import io.wagateway.session.dto.SessionResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Conversations: listing, the 24-hour window, state changes by the host application, deletion. */
+@ApplicationScoped
+public class SessionService {
+
+    private static final Logger LOG = Logger.getLogger(SessionService.class);
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final SessionRepository sessions;
+    private final MessageRepository messages;
+    private final ObjectMapper mapper;
+
+    public SessionService(SessionRepository sessions, MessageRepository messages, ObjectMapper mapper) {
+        this.sessions = sessions;
+        this.messages = messages;
+        this.mapper = mapper;
+    }
+
+    @WithSession
+    public Uni<PageResponse<SessionResponse>> list(String phoneNumber, String state, String updatedSince, String cursor,
+            Integer limit) {
+        int size = Cursor.limit(limit);
+        SessionRepository.Filter filter = new SessionRepository.Filter(phoneFilter(phoneNumber), parseState(state),
+                parseInstant(updatedSince));
+        return sessions.page(filter, Cursor.decode(cursor), size + 1).flatMap(rows -> {
+            List<WhatsAppSession> page = rows.size() > size ? rows.subList(0, size) : rows;
+            String next = rows.size() > size
+                    ? new Cursor(page.get(size - 1).updatedAt, page.get(size - 1).id).encode() : null;
+            // One query for the latest message of every session on the page (no N+1).
+            return messages.latestOfSessions(page.stream().map(s -> s.id).toList()).map(latest -> {
+                Instant now = Instant.now();
+                return new PageResponse<>(page.stream().map(s -> toResponse(s, latest.get(s.id), now)).toList(), next);
+            });
+        });
+    }
+
+    @WithSession
+    public Uni<SessionResponse> get(UUID id) {
+        return find(id).flatMap(this::withLastMessage);
+    }
+
+    @WithTransaction
+    public Uni<SessionResponse> patch(UUID id, PatchSessionRequest request) {
+        SessionState state = parseState(request.state());
+        Map<String, Object> context = contextData(request.contextData());
+        return find(id).flatMap(session -> {
+            if (state != null) {
+                session.state = state;
+            }
+            if (request.contextData() != null) {
+                session.contextData = context;
+            }
+            // Every PATCH touches the row, even one that changes nothing (clients poll updatedSince).
+            session.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return sessions.flush()
+                    .invoke(() -> LOG.infof("Session %s updated (state=%s)", session.id, session.state))
+                    .replaceWith(session);
+        }).flatMap(this::withLastMessage);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(UUID id) {
+        // Messages go with it: whatsapp_messages.session_id is ON DELETE CASCADE.
+        return sessions.delete("id", id).invoke(deleted -> {
+            if (deleted == 0) {
+                throw ProblemException.notFound("Session", id);
+            }
+            LOG.infof("Session %s deleted with its messages", id);
+        }).replaceWithVoid();
+    }
+
+    private Uni<WhatsAppSession> find(UUID id) {
+        return sessions.findWithProfile(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", id));
+    }
+
+    private Uni<SessionResponse> withLastMessage(WhatsAppSession session) {
+        return messages.latestOfSessions(List.of(session.id))
+                .map(latest -> toResponse(session, latest.get(session.id), Instant.now()));
+    }
+
+    static SessionResponse toResponse(WhatsAppSession s, WhatsAppMessage last, Instant now) {
+        CustomerProfile p = s.customerProfile;
+        return new SessionResponse(s.id, s.phoneNumber, s.state, s.contextData,
+                p == null ? null : new CustomerProfileSummary(p.id, p.waId, p.displayName),
+                s.lastMessageAt, SessionWindow.isOpen(s.lastInboundAt, now), SessionWindow.expiresAt(s.lastInboundAt),
+                s.createdAt, s.updatedAt,
+                last == null ? null : new LastMessage(last.id, last.messageId, last.direction, last.messageType,
+                        last.content, last.status, last.createdAt));
+    }
+
+    /** A phone number as sessions store it: digits only ({@code +1 (650) 555-1234} -> {@code 16505551234}). */
+    public static String normalizePhone(String phone) {
+        return phone == null ? null : phone.replaceAll("[\\s+()\\-.]", "");
+    }
+
+    private static String phoneFilter(String phoneNumber) {
+        if (phoneNumber == null || phoneNumber.isBlank()) {
+            return null;
+        }
+        String digits = normalizePhone(phoneNumber);
+        if (!digits.matches("\\d{1,32}")) {
+            throw field(400, "phoneNumber", "must be a phone number (digits, optionally +, spaces, -, ())");
+        }
+        return digits;
+    }
+
+    private static SessionState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return SessionState.valueOf(state);
+        } catch (IllegalArgumentException e) {
+            throw field(400, "state", "unknown state '" + state + "'; one of " + Arrays.toString(SessionState.values()));
+        }
+    }
+
+    private static Instant parseInstant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw field(400, "updatedSince", "must be an ISO-8601 date-time with offset, e.g. 2026-11-25T13:00:00Z");
+        }
+    }
+
+    private Map<String, Object> contextData(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw field(400, "contextData", "must be a JSON object");
+        }
+        return mapper.convertValue(node, JSON_OBJECT);
+    }
+
+    private static ProblemException field(int status, String field, String message) {
+        return new ProblemException(new Problem("about:blank", "Validation failed", status, field + ": " + message,
+                null, null, null, List.of(new Problem.FieldError(field, message))));
+    }
+}

@@ -1,0 +1,43 @@
+package io.wagateway.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * The Graph API, stubbed by WireMock on a random local port (nothing leaves the machine). Tests drive it
+ * through {@link #client()} (WireMock's HTTP admin API), so they work unchanged against the packaged jar.
+ */
+public class GraphApiMock implements QuarkusTestResourceLifecycleManager {
+
+    private static final String PORT_PROPERTY = "wagateway.test.graph-api-port";
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        // A system property, not a static field: test classes may live in another class loader than this one.
+        System.setProperty(PORT_PROPERTY, String.valueOf(server.port()));
+        return Map.of("gateway.graph.base-url", "http://127.0.0.1:" + server.port());
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** A client of the running mock's admin API. */
+    public static WireMock client() {
+        String port = System.getProperty(PORT_PROPERTY);
+        if (port == null) {
+            throw new IllegalStateException("GraphApiMock is not running (see GlobalTestResources)");
+        }
+        return new WireMock("127.0.0.1", Integer.parseInt(port));
+    }
+}
