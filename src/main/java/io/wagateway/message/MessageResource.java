@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(AdminApiKeyIdentityProvider.ROLE)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN_SCHEME)
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = "No or invalid admin API key",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MessageResource {
@@ -42,6 +41,7 @@ public class MessageResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a message through the Graph API",
             description = "Takes Meta's send-message object (without messaging_product) and an optional phoneNumberId; "
                     + "sends it with messaging_product and recipient_type added, and stores it OUTBOUND with Meta's "

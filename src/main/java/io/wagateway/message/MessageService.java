@@ -73,10 +73,10 @@ public class MessageService {
         return sessions.findById(sessionId).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", sessionId))
                 .flatMap(session -> messages.page(sessionId, dir, after, size + 1))
                 .map(rows -> {
-                    List<WhatsAppMessage> page = rows.size() > size ? rows.subList(0, size) : rows;
+                    List<MessageRow> page = rows.size() > size ? rows.subList(0, size) : rows;
                     String next = rows.size() > size
-                            ? new Cursor(page.get(size - 1).createdAt, page.get(size - 1).id).encode() : null;
-                    return new PageResponse<>(page.stream().map(m -> toResponse(m, sessionId)).toList(), next);
+                            ? new Cursor(page.get(size - 1).createdAt(), page.get(size - 1).id()).encode() : null;
+                    return new PageResponse<>(page.stream().map(MessageService::toResponse).toList(), next);
                 });
     }
 
@@ -131,8 +131,8 @@ public class MessageService {
                     return messages.persistAndFlush(message)
                             // A status webhook may have beaten us to it: apply what it left behind.
                             .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
-                            .flatMap(applied -> applied > 0 ? db.refresh(message) : Uni.createFrom().voidItem())
-                            .map(ignored -> toResponse(message, sessionId));
+                            .flatMap(applied -> messages.findRow(message.id))
+                            .map(MessageService::toResponse);
                 }))
                 .onFailure().invoke(f -> LOG.errorf(f, "Message wamid=%s was sent via phone_number_id=%s but could "
                         + "not be stored", sent.wamid(), phoneNumberId));
@@ -140,26 +140,26 @@ public class MessageService {
 
     @WithSession
     Uni<ReadPlan> planRead(String wamid) {
-        return messages.findByWamidWithSession(wamid)
+        return messages.findReadTarget(wamid)
                 .onItem().ifNull().failWith(() -> new ProblemException(404, "Message not found",
                         "No message with wamid " + wamid + "."))
                 .flatMap(message -> {
-                    if (message.direction != MessageDirection.INBOUND) {
+                    if (message.direction() != MessageDirection.INBOUND) {
                         throw new ProblemException(409, "Not an inbound message",
                                 "Only messages from customers can be marked as read; " + wamid + " is OUTBOUND.");
                     }
-                    String number = message.phoneNumberId != null ? message.phoneNumberId
-                            : message.session.phoneNumberId;
+                    String number = message.phoneNumberId() != null ? message.phoneNumberId()
+                            : message.sessionPhoneNumberId();
                     return credentials(number, null, false)
-                            .map(c -> new ReadPlan(message.id, message.session.id, wamid, c));
+                            .map(c -> new ReadPlan(message.id(), message.sessionId(), wamid, c));
                 });
     }
 
     @WithTransaction
     Uni<MessageResponse> storeRead(ReadPlan plan) {
         return messages.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
-                .flatMap(updated -> messages.findById(plan.messageId()))
-                .map(message -> toResponse(message, plan.sessionId()));
+                .flatMap(updated -> messages.findRow(plan.messageId()))
+                .map(MessageService::toResponse);
     }
 
     /**
@@ -227,8 +227,8 @@ public class MessageService {
         }
     }
 
-    static MessageResponse toResponse(WhatsAppMessage m, UUID sessionId) {
-        return new MessageResponse(m.id, m.messageId, sessionId, m.direction, m.messageType, m.content, m.status,
-                m.metadata, m.createdAt);
+    static MessageResponse toResponse(MessageRow m) {
+        return new MessageResponse(m.id(), m.messageId(), m.sessionId(), m.direction(), m.messageType(), m.content(),
+                m.status(), m.metadata(), m.createdAt());
     }
 }

@@ -12,7 +12,7 @@ import io.wagateway.common.Problem;
 import io.wagateway.common.ProblemException;
 import io.wagateway.customer.CustomerProfile;
 import io.wagateway.message.MessageRepository;
-import io.wagateway.message.WhatsAppMessage;
+import io.wagateway.message.MessageRow;
 import io.wagateway.session.dto.CustomerProfileSummary;
 import io.wagateway.session.dto.LastMessage;
 import io.wagateway.session.dto.PatchSessionRequest;
@@ -107,14 +107,14 @@ public class SessionService {
                 .map(latest -> toResponse(session, latest.get(session.id), Instant.now()));
     }
 
-    static SessionResponse toResponse(WhatsAppSession s, WhatsAppMessage last, Instant now) {
+    static SessionResponse toResponse(WhatsAppSession s, MessageRow last, Instant now) {
         CustomerProfile p = s.customerProfile;
         return new SessionResponse(s.id, s.phoneNumber, s.state, s.contextData,
                 p == null ? null : new CustomerProfileSummary(p.id, p.waId, p.displayName),
                 s.lastMessageAt, SessionWindow.isOpen(s.lastInboundAt, now), SessionWindow.expiresAt(s.lastInboundAt),
                 s.createdAt, s.updatedAt,
-                last == null ? null : new LastMessage(last.id, last.messageId, last.direction, last.messageType,
-                        last.content, last.status, last.createdAt));
+                last == null ? null : new LastMessage(last.id(), last.messageId(), last.direction(), last.messageType(),
+                        last.content(), last.status(), last.createdAt()));
     }
 
     /** A phone number as sessions store it: digits only ({@code +1 (650) 555-1234} -> {@code 16505551234}). */

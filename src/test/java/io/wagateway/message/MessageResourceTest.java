@@ -117,7 +117,7 @@ class MessageResourceTest {
                 select cast(session_id as text) as session_id, direction::text as direction, status, status_rank,
                        message_type, content, phone_number_id from whatsapp_messages where message_id = ?""", wamid);
         assertThat(row).containsEntry("session_id", sessionId).containsEntry("direction", "OUTBOUND")
-                .containsEntry("status", "accepted").containsEntry("status_rank", (short) 1)
+                .containsEntry("status", "accepted").containsEntry("status_rank", 1)
                 .containsEntry("message_type", "text").containsEntry("phone_number_id", number);
         // The session's last_message_at moved forward.
         assertThat(Sql.count("select count(*) from whatsapp_sessions where id = ?::uuid and last_message_at > now() - "
@@ -283,7 +283,7 @@ class MessageResourceTest {
     void aPendingFailureWinsAndKeepsItsErrors() {
         String number = Conversations.activeBusinessNumber();
         String phone = Conversations.newCustomerPhone();
-        Conversations.session(phone, number, Instant.now().minusSeconds(60));
+        String sessionId = Conversations.session(phone, number, Instant.now().minusSeconds(60));
         String wamid = wamid();
         stub(number, 200, accepted(phone, wamid));
         Sql.update("""
@@ -296,8 +296,14 @@ class MessageResourceTest {
                 .body("status", Matchers.equalTo("failed"));
         Map<String, Object> row = Sql.row("select status, status_rank, status_errors::text as errors "
                 + "from whatsapp_messages where message_id = ?", wamid);
-        assertThat(row).containsEntry("status", "failed").containsEntry("status_rank", (short) 10);
+        assertThat(row).containsEntry("status", "failed").containsEntry("status_rank", 10);
         assertThat((String) row.get("errors")).contains("131047");
+        // A failed message (status_errors is a JSON array) still reads fine in both lists.
+        given().header("Authorization", admin()).get("/api/v1/sessions/" + sessionId + "/messages").then()
+                .statusCode(200).body("items[0].messageId", Matchers.equalTo(wamid))
+                .body("items[0].status", Matchers.equalTo("failed"));
+        given().header("Authorization", admin()).queryParam("phoneNumber", phone).get("/api/v1/sessions").then()
+                .statusCode(200).body("items[0].lastMessage.status", Matchers.equalTo("failed"));
         assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid)).isZero();
     }
 
@@ -318,7 +324,7 @@ class MessageResourceTest {
                 .withRequestBody(equalToJson("""
                         {"messaging_product": "whatsapp", "status": "read", "message_id": "%s"}""".formatted(inboundWamid))));
         assertThat(Sql.row("select status, status_rank from whatsapp_messages where message_id = ?", inboundWamid))
-                .containsEntry("status", "read").containsEntry("status_rank", (short) 4);
+                .containsEntry("status", "read").containsEntry("status_rank", 4);
 
         given().header("Authorization", admin()).post("/api/v1/messages/wamid.unknown-" + UUID.randomUUID() + "/read")
                 .then().statusCode(404).contentType("application/problem+json");

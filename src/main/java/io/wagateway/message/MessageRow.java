@@ -1,0 +1,17 @@
+package io.wagateway.message;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the API shows of a message, read by projection: never the whole entity, because Hibernate Reactive
+ * cannot read a JSON array (status_errors of a failed message) into an entity attribute.
+ */
+public record MessageRow(UUID id, String messageId, UUID sessionId, MessageDirection direction, String messageType,
+        String content, String status, Map<String, Object> metadata, Instant createdAt) {
+
+    /** HQL constructor expression of this record over alias {@code m}. */
+    static final String SELECT = "select new io.wagateway.message.MessageRow(m.id, m.messageId, m.session.id, "
+            + "m.direction, m.messageType, m.content, m.status, m.metadata, m.createdAt) from WhatsAppMessage m ";
+}

@@ -1,0 +1,8 @@
+package io.wagateway.message;
+
+import java.util.UUID;
+
+/** An existing message to mark read: its direction and the business numbers it may have come in on. */
+record ReadTarget(UUID id, UUID sessionId, MessageDirection direction, String phoneNumberId,
+        String sessionPhoneNumberId) {
+}
