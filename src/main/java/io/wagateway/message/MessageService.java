@@ -128,7 +128,8 @@ public class MessageService {
                     message.statusAt = now;
                     message.phoneNumberId = phoneNumberId;
                     message.createdAt = now;
-                    return messages.persistAndFlush(message)
+                    return messages.lockWamid(sent.wamid())
+                            .flatMap(locked -> messages.persistAndFlush(message))
                             // A status webhook may have beaten us to it: apply what it left behind.
                             .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
                             .flatMap(applied -> messages.findRow(message.id))

@@ -25,6 +25,11 @@ import io.restassured.response.Response;
 import io.wagateway.support.Conversations;
 import io.wagateway.support.GraphApiMock;
 import io.wagateway.support.Sql;
+import io.wagateway.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -249,6 +254,23 @@ class MessageResourceTest {
     }
 
     @Test
+    void aGraphApiThatNeverAnswersIs504AndNotRetried() {
+        String number = Conversations.activeBusinessNumber();
+        String phone = Conversations.newCustomerPhone();
+        Conversations.session(phone, number, Instant.now().minusSeconds(60));
+        graph.register(post(urlEqualTo(messagesPath(number))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(accepted(phone, wamid()))
+                .withFixedDelay(GraphApiMock.READ_TIMEOUT_MS + 1500)));
+
+        send(Map.of("to", phone, "type", "text", "text", Map.of("body", "hello"))).then().statusCode(504)
+                .contentType("application/problem+json").body("title", Matchers.equalTo("Graph API timeout"));
+        // Meta may have accepted it: a retry could deliver the message twice.
+        graph.verifyThat(1, postRequestedFor(urlEqualTo(messagesPath(number))));
+        assertThat(Sql.count("select count(*) from whatsapp_messages m join whatsapp_sessions s on s.id = m.session_id "
+                + "where s.phone_number = ?", phone)).isZero();
+    }
+
+    @Test
     void statusesThatArrivedFirstAreAppliedAndLaterOnesOnlyMoveForward() {
         String number = Conversations.activeBusinessNumber();
         String phone = Conversations.newCustomerPhone();
@@ -277,6 +299,43 @@ class MessageResourceTest {
                 .body("items[0].lastMessage.messageId", Matchers.equalTo(wamid))
                 .body("items[0].lastMessage.direction", Matchers.equalTo("OUTBOUND"))
                 .body("items[0].lastMessage.status", Matchers.equalTo("read"));
+    }
+
+    @Test
+    void aStatusWebhookRacingTheStoreIsNotLost() throws Exception {
+        String number = Conversations.activeBusinessNumber();
+        String phone = Conversations.newCustomerPhone();
+        Conversations.session(phone, number, Instant.now().minusSeconds(60));
+        String wamid = wamid();
+        stub(number, 200, accepted(phone, wamid));
+        // A webhook transaction for this wamid is in flight: it holds the per-wamid lock, finds no message
+        // row yet and parks its status. The send must wait for it, then apply the parked status.
+        try (Connection webhook = TestDatabase.current().connect()) {
+            webhook.setAutoCommit(false);
+            try (PreparedStatement lock = webhook.prepareStatement(
+                    "select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                lock.setString(1, wamid);
+                lock.execute();
+            }
+            CompletableFuture<Response> sending = CompletableFuture.supplyAsync(
+                    () -> send(Map.of("to", phone, "type", "text", "text", Map.of("body", "hello"))));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (graph.find(postRequestedFor(urlEqualTo(messagesPath(number)))).isEmpty()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500); // the store is now waiting for the lock
+            assertThat(sending).isNotDone();
+            try (PreparedStatement park = webhook.prepareStatement("""
+                    insert into whatsapp_pending_statuses (message_id, status, status_rank, status_at, payload)
+                    values (?, 'delivered', 3, now(), '{}'::jsonb)""")) {
+                park.setString(1, wamid);
+                park.execute();
+            }
+            webhook.commit();
+            sending.get(20, TimeUnit.SECONDS).then().statusCode(201).body("status", Matchers.equalTo("delivered"));
+        }
+        assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid)).isZero();
     }
 
     @Test

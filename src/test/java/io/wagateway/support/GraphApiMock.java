@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public class GraphApiMock implements QuarkusTestResourceLifecycleManager {
 
+    /** Read timeout of the Graph API client in tests (production: 15 s). */
+    public static final int READ_TIMEOUT_MS = 2000;
+
     private static final String PORT_PROPERTY = "wagateway.test.graph-api-port";
 
     private WireMockServer server;
@@ -22,7 +25,9 @@ public class GraphApiMock implements QuarkusTestResourceLifecycleManager {
         server.start();
         // A system property, not a static field: test classes may live in another class loader than this one.
         System.setProperty(PORT_PROPERTY, String.valueOf(server.port()));
-        return Map.of("gateway.graph.base-url", "http://127.0.0.1:" + server.port());
+        // A short read timeout so the "Meta never answers" test is quick; stubs answer in milliseconds.
+        return Map.of("gateway.graph.base-url", "http://127.0.0.1:" + server.port(),
+                "quarkus.rest-client.graph-api.read-timeout", String.valueOf(READ_TIMEOUT_MS));
     }
 
     @Override
