@@ -23,7 +23,8 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
             params.put("direction", direction);
         }
         if (after != null) {
-            query.append(" and (m.createdAt < :at or (m.createdAt = :at and m.id < :id))");
+            // Row comparison, so PostgreSQL starts the index scan at the cursor (an OR form filters from the top).
+            query.append(" and (m.createdAt, m.id) < (:at, :id)");
             params.put("at", after.at());
             params.put("id", after.id());
         }

@@ -1,5 +1,6 @@
 package io.wagateway.message;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.UUID;
  * What the API shows of a message, read by projection: never the whole entity, because Hibernate Reactive
  * cannot read a JSON array (status_errors of a failed message) into an entity attribute.
  */
+@RegisterForReflection(methods = false, fields = false)
 public record MessageRow(UUID id, String messageId, UUID sessionId, MessageDirection direction, String messageType,
         String content, String status, Map<String, Object> metadata, Instant createdAt) {
 

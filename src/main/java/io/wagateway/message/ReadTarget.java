@@ -1,8 +1,10 @@
 package io.wagateway.message;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.UUID;
 
 /** An existing message to mark read: its direction and the business numbers it may have come in on. */
+@RegisterForReflection(methods = false, fields = false)
 record ReadTarget(UUID id, UUID sessionId, MessageDirection direction, String phoneNumberId,
         String sessionPhoneNumberId) {
 }

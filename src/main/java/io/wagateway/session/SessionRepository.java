@@ -34,7 +34,8 @@ public class SessionRepository implements PanacheRepositoryBase<WhatsAppSession,
             params.put("since", filter.updatedSince());
         }
         if (after != null) {
-            query.append(" and (s.updatedAt < :at or (s.updatedAt = :at and s.id < :id))");
+            // Row comparison, so PostgreSQL starts the index scan at the cursor (an OR form filters from the top).
+            query.append(" and (s.updatedAt, s.id) < (:at, :id)");
             params.put("at", after.at());
             params.put("id", after.id());
         }
