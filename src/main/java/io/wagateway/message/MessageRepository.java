@@ -82,12 +82,13 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
     /**
      * Serialises, per wamid, storing a message with storing a status for it, until the transaction ends.
      * Without it a status webhook could miss our uncommitted row and park its status in
-     * whatsapp_pending_statuses just after we looked there, leaving it unapplied. The webhook takes the same
-     * lock (this method, or the same SQL) before "update the message, else park the status".
+     * whatsapp_pending_statuses just after we looked there, leaving it unapplied. The webhook takes the very
+     * same lock (IngestRepository.LOCK_WAMID: same key, hashtext(wamid)) before "update the message, else
+     * park the status".
      */
     public Uni<Void> lockWamid(String wamid) {
         return getSession().flatMap(session -> session.createNativeQuery(
-                "select 1 from (select pg_advisory_xact_lock(hashtextextended(:wamid, 0))) as locked")
+                "select 1 from (select pg_advisory_xact_lock(hashtext(:wamid))) as locked")
                 .setParameter("wamid", wamid).getSingleResult()).replaceWithVoid();
     }
 

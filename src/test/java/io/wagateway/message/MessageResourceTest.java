@@ -313,7 +313,7 @@ class MessageResourceTest {
         try (Connection webhook = TestDatabase.current().connect()) {
             webhook.setAutoCommit(false);
             try (PreparedStatement lock = webhook.prepareStatement(
-                    "select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                    "select pg_advisory_xact_lock(hashtext(?))")) {
                 lock.setString(1, wamid);
                 lock.execute();
             }
