@@ -14,7 +14,6 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -62,9 +61,8 @@ public class WhatsAppMessage {
     @Column(name = "status_at")
     public Instant statusAt;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "status_errors", columnDefinition = "jsonb")
-    public List<Map<String, Object>> statusErrors;
+    // status_errors (jsonb array of Meta errors) is written and read by SQL only: Hibernate Reactive cannot
+    // load a JSON array into an entity attribute, and no entity code needs it.
 
     /** Meta's timestamp of the message (inbound: when the customer sent it). */
     @Column(name = "wa_timestamp")

@@ -19,7 +19,7 @@ public class SettingsRepository implements PanacheRepositoryBase<WhatsAppSetting
         if (after == null) {
             return find("order by createdAt, id").page(0, limit).list();
         }
-        return find("createdAt > :at or (createdAt = :at and id > :id) order by createdAt, id",
+        return find("(createdAt, id) > (:at, :id) order by createdAt, id",
                 Parameters.with("at", after.at()).and("id", after.id())).page(0, limit).list();
     }
 
