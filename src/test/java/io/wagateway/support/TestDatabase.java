@@ -10,10 +10,12 @@ import java.util.UUID;
 /**
  * A throwaway database created for one test run on a real PostgreSQL server. Server coordinates come from
  * the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD (defaults 127.0.0.1, 5432, postgres).
+ * When nothing listens there, an {@link EmbeddedPostgres} is started instead (once per JVM).
  */
 public final class TestDatabase {
 
     private static volatile TestDatabase current;
+    private static EmbeddedPostgres embedded;
 
     private final String host;
     private final int port;
@@ -42,6 +44,15 @@ public final class TestDatabase {
         int port = Integer.parseInt(env("PGPORT", "5432"));
         String user = env("PGUSER", "postgres");
         String password = System.getenv("PGPASSWORD");
+        if (!EmbeddedPostgres.reachable(host, port)) {
+            EmbeddedPostgres server = embedded();
+            System.err.println("No PostgreSQL at " + host + ":" + port + "; using the embedded one on port "
+                    + server.port());
+            host = server.host();
+            port = server.port();
+            user = server.user();
+            password = null;
+        }
         String name = "wag_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         TestDatabase db = new TestDatabase(host, port, user, password, name);
         try (Connection c = db.connect("postgres"); Statement s = c.createStatement()) {
@@ -53,6 +64,13 @@ public final class TestDatabase {
         }
         current = db;
         return db;
+    }
+
+    private static synchronized EmbeddedPostgres embedded() {
+        if (embedded == null) {
+            embedded = EmbeddedPostgres.start();
+        }
+        return embedded;
     }
 
     public void drop() {
