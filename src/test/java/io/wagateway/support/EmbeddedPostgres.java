@@ -41,6 +41,7 @@ public final class EmbeddedPostgres {
 
     private static final String SUPERUSER = "postgres";
 
+    /** Removed on stop; null for a kept cluster. */
     private final Path dataDir;
     private final Path log;
     private final Process process;
@@ -55,6 +56,9 @@ public final class EmbeddedPostgres {
 
     /** True when something accepts TCP connections at host:port (no protocol check). */
     public static boolean reachable(String host, int port) {
+        if (port <= 0) {
+            return false;
+        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 1000);
             return true;
@@ -63,28 +67,47 @@ public final class EmbeddedPostgres {
         }
     }
 
-    /** Extracts the binaries (once per machine), initialises a fresh cluster and starts it. */
+    /** Extracts the binaries (once per machine), initialises a fresh cluster on a free port and starts it. */
     public static EmbeddedPostgres start() {
+        return start(0, null);
+    }
+
+    /**
+     * Starts a server on {@code port} (0: any free port). With {@code keptDataDir} the cluster lives there and
+     * survives {@link #stop()} (initialised on first use); without, it is a throwaway one removed on stop.
+     */
+    public static EmbeddedPostgres start(int port, Path keptDataDir) {
         try {
             Path workDir = Paths.get(System.getProperty("java.io.tmpdir"), "wag-embedded-pg");
             Files.createDirectories(workDir);
             Path pgDir = extractBinaries(workDir);
-            Path dataDir = Files.createTempDirectory(workDir, "data-");
-            Files.delete(dataDir); // initdb creates it with the mode PostgreSQL wants (0700)
-            Path log = workDir.resolve(dataDir.getFileName() + ".log");
-            run(List.of(pgDir.resolve("bin/initdb").toString(), "-A", "trust", "-U", SUPERUSER, "-E", "UTF-8",
-                    "--locale=C", "--no-sync", "-D", dataDir.toString()), log);
-            int port = freePort();
+            Path dataDir;
+            Path log;
+            if (keptDataDir == null) {
+                dataDir = Files.createTempDirectory(workDir, "data-");
+                Files.delete(dataDir); // initdb creates it with the mode PostgreSQL wants (0700)
+                log = workDir.resolve(dataDir.getFileName() + ".log");
+            } else {
+                dataDir = keptDataDir.toAbsolutePath();
+                Files.createDirectories(dataDir.getParent());
+                log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+            }
+            if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+                run(List.of(pgDir.resolve("bin/initdb").toString(), "-A", "trust", "-U", SUPERUSER, "-E", "UTF-8",
+                        "--locale=C", "--no-sync", "-D", dataDir.toString()), log);
+            }
+            int actualPort = port == 0 ? freePort() : port;
             List<String> postgres = List.of(pgDir.resolve("bin/postgres").toString(), "-D", dataDir.toString(),
-                    "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                    "-c", "max_connections=300", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off");
+                    "-p", Integer.toString(actualPort), "-c", "listen_addresses=127.0.0.1",
+                    "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "fsync=off",
+                    "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
             Process process = new ProcessBuilder(asNonRoot(postgres)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            EmbeddedPostgres server = new EmbeddedPostgres(dataDir, log, process, port);
+            EmbeddedPostgres server = new EmbeddedPostgres(keptDataDir == null ? dataDir : null, log, process,
+                    actualPort);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
             server.awaitReady(log);
-            System.err.println("embedded PostgreSQL " + pgDir.getFileName() + " listening on 127.0.0.1:" + port
+            System.err.println("embedded PostgreSQL " + pgDir.getFileName() + " listening on 127.0.0.1:" + actualPort
                     + " (data " + dataDir + ", log " + log + ")");
             return server;
         } catch (IOException e) {
@@ -120,8 +143,10 @@ public final class EmbeddedPostgres {
                 process.destroyForcibly();
             }
         }
-        deleteTree(dataDir);
-        deleteTree(log);
+        if (dataDir != null) {
+            deleteTree(dataDir);
+            deleteTree(log);
+        }
     }
 
     private void awaitReady(Path log) throws IOException {
