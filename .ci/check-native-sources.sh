@@ -23,7 +23,6 @@ grep -q -- "$(basename "$runner")" "$args" || err "$args does not name $(basenam
 
 # Every reflection registration in the runner jar: reflect-config.json (older) or reachability-metadata.json (newer).
 registered=$(mktemp)
-trap 'rm -f "$registered"' EXIT
 found_config=0
 for entry in $(unzip -Z1 "$runner" | grep -E '^META-INF/native-image/.*(reflect-config|reachability-metadata)\.json$'); do
   found_config=1
@@ -50,7 +49,29 @@ mapfile -t dtos < <(unzip -Z1 "$runner" | grep -E '^io/wagateway/.*\.class$' \
   | grep -vE '\$\$|_Bean|_ClientProxy|_Subclass' \
   | sed -e 's/\.class$//' -e 's#/#.#g' | sort -u)
 [ "${#dtos[@]}" -gt 0 ] || err "found no DTO/payload class in $runner"
+
+# Classes with no instance field (static helpers such as a tree-walking parser) carry no data for Jackson: skip them.
+classes=$(mktemp -d)
+trap 'rm -f "$registered"; rm -rf "$classes"' EXIT
+(cd "$classes" && unzip -q "$OLDPWD/$runner" 'io/wagateway/*')
+mapfile -t stateless < <(javap -p -cp "$classes" "${dtos[@]}" | python3 -c '
+import re, sys
+current, has_state = None, {}
+for line in sys.stdin:
+    m = re.match(r"^(?:public |final |abstract |sealed |non-sealed |static )*(?:class|record|interface|enum) ([\w.$]+)", line.strip())
+    if m and not line.startswith(" "):
+        current = m.group(1); has_state[current] = False; continue
+    if current and line.startswith("  ") and line.rstrip().endswith(";") and "(" not in line and " static " not in " " + line.strip() + " ":
+        has_state[current] = True
+for cls, state in has_state.items():
+    if not state:
+        print(cls)
+')
 for cls in "${dtos[@]}"; do
+  if printf '%s\n' "${stateless[@]}" | grep -qxF "$cls"; then
+    echo "check-native-sources: skip $cls (no instance fields: not a data class)"
+    continue
+  fi
   if grep -qxF "$cls full" "$registered"; then
     echo "check-native-sources: ok   $cls"
   elif grep -qxF "$cls name-only" "$registered"; then
