@@ -50,36 +50,71 @@ mapfile -t dtos < <(unzip -Z1 "$runner" | grep -E '^io/wagateway/.*\.class$' \
   | sed -e 's/\.class$//' -e 's#/#.#g' | sort -u)
 [ "${#dtos[@]}" -gt 0 ] || err "found no DTO/payload class in $runner"
 
-# Classes with no instance field (static helpers such as a tree-walking parser) carry no data for Jackson: skip them.
+# An unregistered candidate fails only if Jackson databind can reach it: it is used as a class literal (readValue(..,
+# X.class)), in a TypeReference, in a REST resource's signatures, or as a field of a registered class. Classes built
+# by hand (e.g. from a JsonNode tree, which needs no reflection) and static helpers pass, and say so.
 classes=$(mktemp -d)
 trap 'rm -f "$registered"; rm -rf "$classes"' EXIT
 (cd "$classes" && unzip -q "$OLDPWD/$runner" 'io/wagateway/*')
-mapfile -t stateless < <(javap -p -cp "$classes" "${dtos[@]}" | python3 -c '
+mapfile -t all_classes < <(cd "$classes" && find io -name '*.class' | sed -e 's/\.class$//' -e 's#/#.#g' | sort)
+javap -c -v -p -cp "$classes" "${all_classes[@]}" > "$classes/javap.txt" 2>/dev/null
+verdicts=$(printf '%s\n' "${dtos[@]}" | python3 -c '
 import re, sys
-current, has_state = None, {}
-for line in sys.stdin:
-    m = re.match(r"^(?:public |final |abstract |sealed |non-sealed |static )*(?:class|record|interface|enum) ([\w.$]+)", line.strip())
-    if m and not line.startswith(" "):
-        current = m.group(1); has_state[current] = False; continue
-    if current and line.startswith("  ") and line.rstrip().endswith(";") and "(" not in line and " static " not in " " + line.strip() + " ":
-        has_state[current] = True
-for cls, state in has_state.items():
-    if not state:
-        print(cls)
-')
-for cls in "${dtos[@]}"; do
-  if printf '%s\n' "${stateless[@]}" | grep -qxF "$cls"; then
-    echo "check-native-sources: skip $cls (no instance fields: not a data class)"
-    continue
-  fi
-  if grep -qxF "$cls full" "$registered"; then
-    echo "check-native-sources: ok   $cls"
-  elif grep -qxF "$cls name-only" "$registered"; then
-    err "$cls is registered for reflection without constructors/methods: add @RegisterForReflection"
+dtos = [l.strip() for l in sys.stdin if l.strip()]
+registered = {}
+for line in open(sys.argv[1]):
+    name, kind = line.split()
+    registered[name] = kind
+blocks = {}
+current = None
+for line in open(sys.argv[2], errors="replace"):
+    if line.startswith("Classfile "):
+        current = []; name = None
+        continue
+    if current is None:
+        continue
+    m = re.match(r"\s*this_class: #\d+\s+// (\S+)", line)
+    if m:
+        blocks[m.group(1)] = current
+    current.append(line)
+texts = {n: "".join(b) for n, b in blocks.items()}
+def refs(text, slash):
+    return ("L%s;" % slash) in text or ("L%s<" % slash) in text
+def reached(slash):
+    why = []
+    for owner, text in texts.items():
+        if owner == slash or owner.startswith(slash + "$"):
+            continue
+        if re.search(r"ldc(?:_w)?\s+#\d+\s+// class %s\s*$" % re.escape(slash), text, re.M):
+            why.append("class literal in " + owner)
+        if "Lcom/fasterxml/jackson/core/type/TypeReference<" in text and refs(text, slash):
+            why.append("TypeReference in " + owner)
+        if "Ljakarta/ws/rs/Path;" in text and refs(text, slash):
+            why.append("signature of REST resource " + owner)
+        if registered.get(owner.replace("/", ".")) == "full" and owner.replace("/", ".") in dtos and refs(text, slash):
+            why.append("field/signature of the registered DTO " + owner)
+    return why
+for cls in dtos:
+    slash = cls.replace(".", "/")
+    text = texts.get(slash, "")
+    if registered.get(cls) == "full":
+        print("ok", cls, "registered")
+    elif registered.get(cls) == "name-only":
+        print("FAIL", cls, "registered without constructors/methods: add @RegisterForReflection")
+    else:
+        why = reached(slash)
+        if why:
+            print("FAIL", cls, "reachable by Jackson (" + "; ".join(sorted(set(why))[:3]) + ") but not registered for reflection: add @RegisterForReflection")
+        else:
+            print("ok", cls, "not registered, and never handed to Jackson databind (built by hand)")
+' "$registered" "$classes/javap.txt")
+while read -r verdict cls reason; do
+  if [ "$verdict" = FAIL ]; then
+    err "$cls $reason"
   else
-    err "$cls is not registered for reflection: Jackson cannot (de)serialise it in a native image; add @RegisterForReflection"
+    echo "check-native-sources: $verdict $cls ($reason)"
   fi
-done
+done <<<"$verdicts"
 
 # No runtime reflection, dynamic proxies or classpath scanning of our own in the main sources.
 if grep -rnE 'Class\.forName|java\.lang\.reflect|Proxy\.newProxyInstance|getDeclared(Method|Field|Constructor)s?\(|setAccessible\(|\.newInstance\(|ServiceLoader|ClassLoader\.getSystemResources|getResources\(' \
@@ -90,4 +125,4 @@ fi
 if [ "$fail" != 0 ]; then
   exit 1
 fi
-echo "check-native-sources: native sources complete, ${#dtos[@]} DTO/payload classes registered for reflection, no runtime reflection in src/main/java"
+echo "check-native-sources: native sources complete, all ${#dtos[@]} DTO/payload classes Jackson can reach are registered for reflection, no runtime reflection in src/main/java"
