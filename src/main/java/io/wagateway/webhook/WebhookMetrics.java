@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The webhook's Prometheus metrics (names listed in README "Operations"). */
 @ApplicationScoped
@@ -20,6 +21,8 @@ public class WebhookMetrics {
     private final Counter duplicates;
     private final Counter unrouted;
     private final Timer ingestLatency;
+    /** Tagged counters looked up once: a registry lookup per message costs more than the increment. */
+    private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,7 +46,8 @@ public class WebhookMetrics {
     }
 
     public void messageStored(String type) {
-        registry.counter("whatsapp.webhook.messages", "type", type == null ? "unknown" : type).increment();
+        String t = type == null ? "unknown" : type;
+        counter("m:" + t, "whatsapp.webhook.messages", "type", t).increment();
     }
 
     public void duplicate() {
@@ -51,12 +55,12 @@ public class WebhookMetrics {
     }
 
     public void status(String status, IngestRepository.StatusOutcome outcome) {
-        registry.counter("whatsapp.webhook.statuses", "status", status, "outcome",
+        counter("s:" + status + ":" + outcome, "whatsapp.webhook.statuses", "status", status, "outcome",
                 outcome.name().toLowerCase(Locale.ROOT)).increment();
     }
 
     public void unknownStatus() {
-        registry.counter("whatsapp.webhook.statuses", "status", "unknown", "outcome", "ignored").increment();
+        counter("s:unknown", "whatsapp.webhook.statuses", "status", "unknown", "outcome", "ignored").increment();
     }
 
     public void unrouted() {
@@ -64,11 +68,19 @@ public class WebhookMetrics {
     }
 
     public void webhookError(Integer code) {
-        registry.counter("whatsapp.webhook.errors", "code", String.valueOf(code)).increment();
+        counter("e:" + code, "whatsapp.webhook.errors", "code", String.valueOf(code)).increment();
     }
 
     public void ignoredField(String field) {
-        registry.counter("whatsapp.webhook.ignored.changes", "field", field).increment();
+        counter("i:" + field, "whatsapp.webhook.ignored.changes", "field", field).increment();
+    }
+
+    private Counter counter(String key, String name, String... tags) {
+        Counter counter = tagged.get(key);
+        if (counter == null) {
+            counter = tagged.computeIfAbsent(key, k -> registry.counter(name, tags));
+        }
+        return counter;
     }
 
     public Timer.Sample start() {

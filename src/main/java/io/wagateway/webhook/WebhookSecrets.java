@@ -1,6 +1,7 @@
 package io.wagateway.webhook;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.LogThrottle;
 import io.wagateway.settings.SettingsChanged;
 import io.wagateway.settings.SettingsCredentials;
 import io.wagateway.settings.SettingsService;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -35,6 +37,10 @@ public class WebhookSecrets {
     private final WebhookConfig config;
     private final List<byte[]> configuredSecrets;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    /** System.nanoTime() before which no new reload starts (one in flight, or backing off after a failure). */
+    private final AtomicLong reloadGate = new AtomicLong(System.nanoTime());
+    private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
+    private static final long RELOAD_BACKOFF_NANOS = 1_000_000_000L;
 
     public WebhookSecrets(SettingsService settings, WebhookConfig config) {
         this.settings = settings;
@@ -52,20 +58,29 @@ public class WebhookSecrets {
         return configuredSecrets;
     }
 
-    /** The settings view, reloaded when older than the TTL; a failed reload falls back to the last good one. */
+    /**
+     * The settings view, reloaded when older than the TTL. One reload at a time: while one runs (or for a
+     * second after one failed) callers get the previous view, so a database outage does not turn every
+     * delivery into another failing settings query and log line.
+     */
     public Uni<Snapshot> snapshot() {
         Snapshot snapshot = current.get();
         if (snapshot != null && snapshot.loadedAt().plus(config.secretsCacheTtl()).isAfter(Instant.now())) {
             return Uni.createFrom().item(snapshot);
         }
+        long now = System.nanoTime();
+        long gate = reloadGate.get();
+        boolean mine = now - gate >= 0 && reloadGate.compareAndSet(gate, now + RELOAD_BACKOFF_NANOS);
+        if (!mine && snapshot != null) {
+            return Uni.createFrom().item(snapshot);
+        }
         return load().onFailure().recoverWithUni(failure -> {
             Snapshot stale = current.get();
-            if (stale == null) {
-                return Uni.createFrom().failure(failure);
+            if (throttle.admit("reload") >= 0) {
+                LOG.warnf("Could not reload webhook secrets (%s)%s", failure.getClass().getSimpleName(),
+                        stale == null ? "" : "; using those loaded at " + stale.loadedAt());
             }
-            LOG.warnf("Could not reload webhook secrets (%s); using those loaded at %s", failure.getClass().getSimpleName(),
-                    stale.loadedAt());
-            return Uni.createFrom().item(stale);
+            return stale == null ? Uni.createFrom().failure(failure) : Uni.createFrom().item(stale);
         });
     }
 
