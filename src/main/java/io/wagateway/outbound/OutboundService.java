@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.LogContext;
 import io.wagateway.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -60,8 +61,8 @@ public class OutboundService {
                     return new SentMessage(wamid, payload, answer.path("contacts"),
                             status == null || status.isNull() ? null : status.asText());
                 })
-                .invoke(sent -> LOG.infof("Sent %s message wamid=%s via phone_number_id=%s",
-                        payload.path("type").asText(), sent.wamid(), phoneNumberId))
+                .invoke(sent -> LogContext.withWamid(sent.wamid(), () -> LOG.infof("Sent %s message wamid=%s via "
+                        + "phone_number_id=%s", payload.path("type").asText(), sent.wamid(), phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("send", phoneNumberId, f))
                 .onFailure().transform(GraphProblems::toProblem);
     }
@@ -73,7 +74,8 @@ public class OutboundService {
         body.put("status", "read");
         body.put("message_id", wamid);
         return sender.post(phoneNumberId, accessToken, body)
-                .invoke(() -> LOG.infof("Marked wamid=%s read via phone_number_id=%s", wamid, phoneNumberId))
+                .invoke(() -> LogContext.withWamid(wamid, () -> LOG.infof("Marked wamid=%s read via phone_number_id=%s",
+                        wamid, phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("read receipt", phoneNumberId, f))
                 .onFailure().transform(GraphProblems::toProblem)
                 .replaceWithVoid();

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
+import io.wagateway.common.LogContext;
 import io.wagateway.common.LogThrottle;
 import io.wagateway.message.MessageStatus;
 import io.wagateway.webhook.WebhookMetrics.Outcome;
@@ -163,8 +164,9 @@ public class IngestService {
             metrics.unrouted();
             long suppressed = throttle.admit("unrouted:" + routing.phoneNumberId());
             if (suppressed >= 0) {
-                LOG.warnf("Storing %s for phone_number_id=%s, which has no active settings row (%d more for this "
-                        + "number not logged in the last minute)", wamid, routing.phoneNumberId(), suppressed);
+                LogContext.withWamid(wamid, () -> LOG.warnf("Storing %s for phone_number_id=%s, which has no active "
+                        + "settings row (%d more for this number not logged in the last minute)", wamid,
+                        routing.phoneNumberId(), suppressed));
             }
         }
     }
@@ -188,8 +190,8 @@ public class IngestService {
         for (StatusUpdate status : delivery.statuses()) {
             if (status.messageId() == null || MessageStatus.fromWire(status.status()) == null) {
                 metrics.unknownStatus();
-                LOG.warnf("Ignoring status '%s' for %s: not a status this service knows", status.status(),
-                        status.messageId());
+                LogContext.withWamid(status.messageId(), () -> LOG.warnf("Ignoring status '%s' for %s: not a "
+                        + "status this service knows", status.status(), status.messageId()));
                 continue;
             }
             statuses.add(status);
