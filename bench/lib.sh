@@ -1,0 +1,125 @@
+# Shared helpers for bench/run.sh and bench/fault.sh (sourced, not run).
+# shellcheck shell=bash
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(dirname "$BENCH_DIR")
+SERVICE_JAR="$ROOT_DIR/target/quarkus-app/quarkus-run.jar"
+LOADGEN_JAR="$BENCH_DIR/loadgen/target/loadgen.jar"
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+export PGUSER=${PGUSER:-postgres}
+BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
+SERVICE_PID=""
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+need_tools() {
+  local missing=()
+  for t in java curl python3 psql pgbench createdb dropdb; do command -v "$t" >/dev/null || missing+=("$t"); done
+  if ((${#missing[@]})); then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+      log "installing missing tools: ${missing[*]}"
+      apt-get update -qq && apt-get install -y -qq curl python3 postgresql-client postgresql-contrib >/dev/null
+    fi
+    for t in "${missing[@]}"; do command -v "$t" >/dev/null || die "missing tool: $t"; done
+  fi
+  java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])' || die "Java 17+ required"
+}
+
+build_service() {
+  log "packaging the service (./mvnw package -DskipTests)"
+  (cd "$ROOT_DIR" && ./mvnw -B -q package -DskipTests) || die "service build failed"
+}
+
+build_loadgen() {
+  if [ ! -f "$LOADGEN_JAR" ] || [ -n "$(find "$BENCH_DIR/loadgen/src" "$BENCH_DIR/loadgen/pom.xml" -newer "$LOADGEN_JAR" 2>/dev/null)" ]; then
+    log "building the load generator (bench/loadgen)"
+    (cd "$ROOT_DIR" && ./mvnw -B -q -f bench/loadgen/pom.xml package) || die "loadgen build failed"
+  fi
+}
+
+# migrate_with_psql DBNAME: the same Flyway SQL files, in version order (for the pgbench database)
+migrate_with_psql() {
+  local f
+  for f in $(ls "$ROOT_DIR"/src/main/resources/db/migration/V*__*.sql | sort -V); do
+    psql -q -X -v ON_ERROR_STOP=1 -d "$1" -f "$f" >/dev/null || die "migration $f failed on $1"
+  done
+}
+
+# start_service DB PORT PGPORT LOGFILE [JVM_OPTS]: starts the jar, sets SERVICE_PID and START_MS
+start_service() {
+  local db=$1 port=$2 pgport=$3 logf=$4 jvm=${5:-}
+  [ -f "$SERVICE_JAR" ] || die "no $SERVICE_JAR (run without --skip-build)"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is already in use"; fi
+  local t0 t1 code
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pgport/$db" \
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pgport/$db" \
+  QUARKUS_DATASOURCE_USERNAME="$PGUSER" \
+  GATEWAY_ENCRYPTION_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  GATEWAY_ADMIN_API_KEYS="bench-admin-$RANDOM$RANDOM" \
+  GATEWAY_WHATSAPP_APP_SECRETS="$BENCH_SECRET" \
+  QUARKUS_HTTP_PORT="$port" \
+    java $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
+  SERVICE_PID=$!
+  while :; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)
+    [ "$code" = 200 ] && break
+    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -30 "$logf" >&2; die "service exited during startup"; }
+    if (( ($(date +%s%N) - t0) / 1000000 > 90000 )); then tail -30 "$logf" >&2; die "service not ready after 90 s"; fi
+    sleep 0.01
+  done
+  t1=$(date +%s%N)
+  START_MS=$(( (t1 - t0) / 1000000 ))
+  log "service pid $SERVICE_PID ready after $START_MS ms (process start -> first 200 on /q/health/ready)"
+}
+
+stop_service() {
+  if [ -n "${SERVICE_PID:-}" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill "$SERVICE_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  SERVICE_PID=""
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+loadgen() { java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$@"; }
+
+# verify DB ACKED_FILE [STATUS_ACKED_FILE] [RUN_ID]: JSON with acked / lost / duplicated / status checks
+verify_db() {
+  local db=$1 acked=$2 stacked=${3:-/dev/null} run=${4:-}
+  psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<SQL
+CREATE TEMP TABLE acked (wamid text);
+\copy acked FROM '$acked'
+CREATE TEMP TABLE st_acked (wamid text, status text);
+\copy st_acked FROM '$stacked' WITH (FORMAT csv)
+CREATE TEMP TABLE st_expected AS
+  SELECT wamid, max(CASE status WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 END) AS rank
+  FROM st_acked GROUP BY wamid;
+SELECT json_build_object(
+  'acked', (SELECT count(*) FROM acked),
+  'acked_distinct', (SELECT count(DISTINCT wamid) FROM acked),
+  'lost', (SELECT count(*) FROM (SELECT DISTINCT wamid FROM acked) a
+           WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = a.wamid)),
+  'duplicated', (SELECT coalesce(sum(c - 1), 0) FROM (SELECT count(*) c FROM whatsapp_messages m
+           JOIN (SELECT DISTINCT wamid FROM acked) a ON a.wamid = m.message_id GROUP BY m.message_id) d),
+  'stored_not_acked', (SELECT count(*) FROM whatsapp_messages m WHERE m.message_id LIKE 'wamid.BENCH$run%'
+           AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.wamid = m.message_id)),
+  'messages_total', (SELECT count(*) FROM whatsapp_messages),
+  'sessions_total', (SELECT count(*) FROM whatsapp_sessions),
+  'profiles_total', (SELECT count(*) FROM customer_profiles),
+  'statuses_acked', (SELECT count(*) FROM st_acked),
+  'status_messages', (SELECT count(*) FROM st_expected),
+  'status_behind', (SELECT count(*) FROM st_expected e JOIN whatsapp_messages m ON m.message_id = e.wamid
+           WHERE m.status_rank < e.rank),
+  'status_pending_left', (SELECT count(*) FROM whatsapp_pending_statuses p JOIN st_expected e ON e.wamid = p.message_id),
+  'bad_stored', (SELECT count(*) FROM whatsapp_messages WHERE message_id LIKE 'wamid.BAD%')
+    + (SELECT count(*) FROM customer_profiles WHERE wa_id LIKE '999%')
+    + (SELECT count(*) FROM whatsapp_pending_statuses WHERE message_id LIKE 'wamid.BAD%')
+);
+SQL
+}
