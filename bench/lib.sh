@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
-SERVICE_JAR="$ROOT_DIR/target/quarkus-app/quarkus-run.jar"
+SERVICE_JAR=${BENCH_SERVICE_JAR:-$ROOT_DIR/target/quarkus-app/quarkus-run.jar}  # another build of the same contract can be benchmarked
 LOADGEN_JAR="$BENCH_DIR/loadgen/target/loadgen.jar"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export PGUSER=${PGUSER:-postgres}
@@ -84,6 +84,7 @@ stop_service() {
   SERVICE_PID=""
 }
 
+cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 

@@ -37,10 +37,17 @@ def main():
         pg = os.path.join(out, f"pgbench-c{c}.txt")
         tps, pglat, pgc = pgbench_tps(pg) if os.path.exists(pg) else (None, None, None)
         r.pop("timeline", None)
+        cpu = os.path.join(out, f"cpu-c{c}.txt")
+        svc_cpu = None
+        if os.path.exists(cpu):
+            a, b = map(float, open(cpu).read().split())
+            svc_cpu = round(b - a, 2)
         levels.append({"concurrency": c, "deliveries_per_s": r["throughput"], "requests": r["requests"], "ok": r["ok"],
                        "errors": r["errors"], "codes": r["codes"], "latency_ms": r["latency_ms"],
                        "pgbench_tps": tps, "pgbench_clients": pgc, "pgbench_latency_avg_ms": pglat,
-                       "ratio_vs_pgbench": round(r["throughput"] / tps, 3) if tps else None})
+                       "ratio_vs_pgbench": round(r["throughput"] / tps, 3) if tps else None,
+                       "seconds": r["seconds"], "service_cpu_s": svc_cpu, "loadgen_cpu_s": r.get("loadgen_cpu_s"),
+                       "service_cpu_us_per_delivery": round(svc_cpu * 1e6 / r["ok"], 1) if svc_cpu and r["ok"] else None})
     mix = load(os.path.join(out, "mix.json"))
     half = load(os.path.join(out, "halfrate.json"))
     verify = load(os.path.join(out, "verify.json"))
@@ -73,11 +80,11 @@ def main():
       f"{meta.get('load_before')} / {meta.get('load_after')}")
     p("")
     p(f"{'conc':>5} {'deliv/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7} "
-      f"{'pgbench tps':>12} {'pgb cl':>6} {'ratio':>6}")
+      f"{'pgbench tps':>12} {'pgb cl':>6} {'ratio':>6} {'svc cpu us/dl':>13}")
     for lv in levels:
         l = lv["latency_ms"]
         p(f"{lv['concurrency']:>5} {lv['deliveries_per_s']:>9.1f} {l['p50']:>8.2f} {l['p90']:>8.2f} {l['p99']:>8.2f} "
-          f"{l['max']:>8.2f} {lv['errors']:>7} {lv['pgbench_tps'] or 0:>12.1f} {lv['pgbench_clients'] or 0:>6} {lv['ratio_vs_pgbench'] or 0:>6.2f}")
+          f"{l['max']:>8.2f} {lv['errors']:>7} {lv['pgbench_tps'] or 0:>12.1f} {lv['pgbench_clients'] or 0:>6} {lv['ratio_vs_pgbench'] or 0:>6.2f} {lv['service_cpu_us_per_delivery'] or 0:>13}")
     if mix:
         l = mix["latency_ms"]
         p(f"{'mix32':>5} {mix['throughput']:>9.1f} {l['p50']:>8.2f} {l['p90']:>8.2f} {l['p99']:>8.2f} {l['max']:>8.2f} "

@@ -24,11 +24,13 @@ usage: bench/run.sh [options]
   --quick              small numbers for a smoke run (results not written to bench/results)
   --no-fault           skip bench/fault.sh
   --no-results         do not write bench/results
+  --premigrate         apply the Flyway SQL files with psql before starting the service (for another
+                       implementation of the same contract, BENCH_SERVICE_JAR=..., that does not migrate)
 USAGE
 }
 
 LEVELS="8 32 128"; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
-JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0
+JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -44,6 +46,7 @@ while (($#)); do
     --quick) QUICK=1; COUNT=2000; WARMUP=1000; MIX=800; RATE_SECONDS=5; PGBENCH_SECONDS=3; RESULTS=0 ;;
     --no-fault) FAULT=0 ;;
     --no-results) RESULTS=0 ;;
+    --premigrate) PREMIGRATE=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown option $1" ;;
   esac
@@ -81,6 +84,7 @@ python3 "$BENCH_DIR/pgbench-script.py" "$SQL_FILE" >"$OUT/pgbench-script.sql"
 
 # --- service -----------------------------------------------------------------------------------------
 createdb "$DB"
+((PREMIGRATE)) && migrate_with_psql "$DB"
 start_service "$DB" "$PORT" "$PGPORT" "$OUT/service.log" "$JVM_OPTS"
 RSS_START=$(rss_kb "$SERVICE_PID")
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp"
@@ -92,7 +96,9 @@ loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "$WARMUP" --ou
 
 for c in $LEVELS; do
   log "closed loop: $COUNT deliveries at concurrency $c"
+  cpu0=$(cpu_s "$SERVICE_PID")
   loadgen closed "${LG[@]}" --phase "c$c" --concurrency "$c" --count "$COUNT" --out "$OUT/closed-c$c.json"
+  echo "$cpu0 $(cpu_s "$SERVICE_PID")" >"$OUT/cpu-c$c.txt"
   cp "$OUT/acked.txt" "$OUT/acked-upto-c$c.txt"
 done
 

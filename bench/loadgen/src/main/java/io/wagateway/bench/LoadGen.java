@@ -351,7 +351,7 @@ public final class LoadGen {
     }
 
     /** Bad HTTP requests, round robin over kinds, on their own connections (own client). */
-    static void badHttp(LoadGen bad, Payloads p, int concurrency, long deadlineNs, BadStats bs, CountDownLatch done) {
+    static void badHttp(LoadGen bad, Payloads p, int concurrency, long pauseMs, long deadlineNs, BadStats bs, CountDownLatch done) {
         AtomicLong seq = new AtomicLong();
         StringBuilder big = new StringBuilder(5 * 1024 * 1024 + 100);
         while (big.length() < 5 * 1024 * 1024) big.append("0123456789abcdef");
@@ -367,7 +367,8 @@ public final class LoadGen {
                         return;
                     }
                     long n = seq.getAndIncrement();
-                    String kind = kinds[(int) (n % kinds.length)];
+                    // 4 small bad kinds round robin; every 20th request is the oversized one
+                    String kind = n % 20 == 19 ? kinds[4] : kinds[(int) (n % 4)];
                     String wamid = "wamid.BAD." + p.runId + "." + n;
                     byte[] valid = Payloads.textJson(wamid, "999" + (100000000 + n % 1000), 1768466400L, "bad " + n)
                             .getBytes(StandardCharsets.UTF_8);
@@ -385,7 +386,7 @@ public final class LoadGen {
                     }
                     bad.post(body, sig).onComplete(ar -> {
                         bs.add(kind, ar.succeeded() ? Integer.toString(ar.result()) : "exception:" + ar.cause().getClass().getSimpleName());
-                        next();
+                        if (pauseMs > 0) bad.vertx.setTimer(pauseMs, t -> next()); else next();
                     });
                 }
             }.next();
@@ -488,9 +489,9 @@ public final class LoadGen {
                     long badDeadline = System.nanoTime() + (long) (duration * 1e9);
                     bad = new LoadGen(url, badC, a.i("timeout-ms", 30000));
                     badDone = new CountDownLatch(badC);
-                    badHttp(bad, p, badC, badDeadline, bs, badDone);
+                    badHttp(bad, p, badC, a.i("bad-pause-ms", 20), badDeadline, bs, badDone);
                     for (int i = 0; i < lorisN; i++) loris.add(slowLoris(url.getHost(), url.getPort(), url.getRawPath(), i, badDeadline, bs));
-                    extra += ",\"bad_concurrency\":" + badC + ",\"slowloris\":" + lorisN;
+                    extra += ",\"bad_concurrency\":" + badC + ",\"bad_pause_ms\":" + a.i("bad-pause-ms", 20) + ",\"slowloris\":" + lorisN;
                 }
                 st = lg.closed(concurrency, items, deadline);
                 if (bs != null) {
@@ -537,6 +538,10 @@ public final class LoadGen {
         if (a.m.containsKey("status-acked")) {
             Files.write(Path.of(a.m.get("status-acked")), st.ackedStatuses, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            extra += String.format(Locale.ROOT, ",\"loadgen_cpu_s\":%.2f", sun.getProcessCpuTime() / 1e9);
         }
         String json = st.json(extra);
         if (a.m.containsKey("out")) {
