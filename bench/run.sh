@@ -24,13 +24,14 @@ usage: bench/run.sh [options]
   --quick              small numbers for a smoke run (results not written to bench/results)
   --no-fault           skip bench/fault.sh
   --no-results         do not write bench/results
+  --jfr                record the service with Java Flight Recorder and print its hotspots (bench/jfr-top.py)
   --premigrate         apply the Flyway SQL files with psql before starting the service (for another
                        implementation of the same contract, BENCH_SERVICE_JAR=..., that does not migrate)
 USAGE
 }
 
 LEVELS="8 32 128"; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
-JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0
+JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -47,6 +48,7 @@ while (($#)); do
     --no-fault) FAULT=0 ;;
     --no-results) RESULTS=0 ;;
     --premigrate) PREMIGRATE=1 ;;
+    --jfr) JFR=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown option $1" ;;
   esac
@@ -85,7 +87,9 @@ python3 "$BENCH_DIR/pgbench-script.py" "$SQL_FILE" >"$OUT/pgbench-script.sql"
 # --- service -----------------------------------------------------------------------------------------
 createdb "$DB"
 ((PREMIGRATE)) && migrate_with_psql "$DB"
-start_service "$DB" "$PORT" "$PGPORT" "$OUT/service.log" "$JVM_OPTS"
+SVC_OPTS=$JVM_OPTS
+((JFR)) && SVC_OPTS="$SVC_OPTS -XX:StartFlightRecording=filename=$OUT/service.jfr,settings=profile,dumponexit=true"
+start_service "$DB" "$PORT" "$PGPORT" "$OUT/service.log" "$SVC_OPTS"
 RSS_START=$(rss_kb "$SERVICE_PID")
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp"
 LG=(--url "$URL" --secret "$BENCH_SECRET" --run-id "$RUN_ID" --acked "$OUT/acked.txt")
@@ -116,6 +120,10 @@ RSS_END=$(rss_kb "$SERVICE_PID"); HWM=$(hwm_kb "$SERVICE_PID")
 log "service RSS after the run: $((RSS_END / 1024)) MiB (peak $((HWM / 1024)) MiB)"
 grep -c ' ERROR ' "$OUT/service.log" >"$OUT/service-errors.txt" || true
 stop_service
+if ((JFR)) && [ -f "$OUT/service.jfr" ]; then
+  python3 "$BENCH_DIR/jfr-top.py" "$OUT/service.jfr" 30 >"$OUT/hotspots.txt" 2>&1 || true
+  log "hotspots (JFR): $OUT/hotspots.txt"; head -40 "$OUT/hotspots.txt" >&2
+fi
 
 log "verifying the database against the acknowledged wamids"
 verify_db "$DB" "$OUT/acked.txt" "$OUT/status-acked.txt" "$RUN_ID" >"$OUT/verify.json"
@@ -149,7 +157,7 @@ JSON
 
 if ((FAULT)); then
   log "fault injection (bench/fault.sh)"
-  "$BENCH_DIR/fault.sh" --skip-build --out "$OUT" --port $((PORT + 1)) --jvm-opts "$JVM_OPTS" || log "fault run FAILED (see $OUT)"
+  "$BENCH_DIR/fault.sh" --skip-build --out "$OUT" --port $((PORT + 1)) --jvm-opts "$JVM_OPTS" $( ((PREMIGRATE)) && echo --premigrate ) $( ((QUICK)) && echo --quick ) || log "fault run FAILED (see $OUT)"
 fi
 
 python3 "$BENCH_DIR/report.py" "$OUT" $( ((RESULTS)) && echo --results "$BENCH_DIR/results" )
