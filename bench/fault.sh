@@ -74,6 +74,7 @@ createdb wag_fault
 start_service wag_fault "$PORT" "$PG_FAULT_PORT" "$OUT/fault-service.log" "$JVM_OPTS"
 FAULT_START_MS=$START_MS
 PID0=$SERVICE_PID
+add_settings "$PORT"
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp"
 LG=(--url "$URL" --secret "$BENCH_SECRET" --run-id "$RUN_ID" --timeout-ms 10000)
 : >"$OUT/fault-acked.txt"

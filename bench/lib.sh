@@ -7,6 +7,8 @@ LOADGEN_JAR="$BENCH_DIR/loadgen/target/loadgen.jar"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export PGUSER=${PGUSER:-postgres}
 BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
+BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-$RANDOM$RANDOM$RANDOM}
+BENCH_PHONE_NUMBER_ID=118234567890123   # the loadgen's metadata.phone_number_id
 SERVICE_PID=""
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -57,7 +59,7 @@ start_service() {
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pgport/$db" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" \
   GATEWAY_ENCRYPTION_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
-  GATEWAY_ADMIN_API_KEYS="bench-admin-$RANDOM$RANDOM" \
+  GATEWAY_ADMIN_API_KEYS="$BENCH_ADMIN_KEY" \
   GATEWAY_WHATSAPP_APP_SECRETS="$BENCH_SECRET" \
   QUARKUS_HTTP_PORT="$port" \
     java $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
@@ -72,6 +74,17 @@ start_service() {
   t1=$(date +%s%N)
   START_MS=$(( (t1 - t0) / 1000000 ))
   log "service pid $SERVICE_PID ready after $START_MS ms (process start -> first 200 on /q/health/ready)"
+}
+
+# add_settings PORT: the active settings row for the loadgen's phone_number_id (as in production: deliveries
+# for a configured number). Without it every message is stored as "unrouted" (a WARN log line each).
+add_settings() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/api/v1/settings" \
+    -H "Authorization: Bearer $BENCH_ADMIN_KEY" -H 'Content-Type: application/json' \
+    -d "{\"apiKey\":\"bench-api-key\",\"phoneNumberId\":\"$BENCH_PHONE_NUMBER_ID\",\"businessId\":\"204567891234567\",
+        \"accessToken\":\"bench-access-token-0123456789\",\"webhookToken\":\"bench-webhook-token\",\"isActive\":true}" || true)
+  [ "$code" = 201 ] || log "WARNING: could not add the settings row (HTTP $code); messages will count as unrouted"
 }
 
 stop_service() {

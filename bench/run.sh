@@ -24,6 +24,7 @@ usage: bench/run.sh [options]
   --quick              small numbers for a smoke run (results not written to bench/results)
   --no-fault           skip bench/fault.sh
   --no-results         do not write bench/results
+  --unrouted           do not add a settings row for the senders' phone_number_id (every message "unrouted")
   --jfr                record the service with Java Flight Recorder and print its hotspots (bench/jfr-top.py)
   --premigrate         apply the Flyway SQL files with psql before starting the service (for another
                        implementation of the same contract, BENCH_SERVICE_JAR=..., that does not migrate)
@@ -31,7 +32,7 @@ USAGE
 }
 
 LEVELS="8 32 128"; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
-JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0
+JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -49,6 +50,7 @@ while (($#)); do
     --no-results) RESULTS=0 ;;
     --premigrate) PREMIGRATE=1 ;;
     --jfr) JFR=1 ;;
+    --unrouted) UNROUTED=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown option $1" ;;
   esac
@@ -91,6 +93,7 @@ SVC_OPTS=$JVM_OPTS
 ((JFR)) && SVC_OPTS="$SVC_OPTS -XX:StartFlightRecording=filename=$OUT/service.jfr,settings=profile,dumponexit=true"
 start_service "$DB" "$PORT" "$PGPORT" "$OUT/service.log" "$SVC_OPTS"
 RSS_START=$(rss_kb "$SERVICE_PID")
+((UNROUTED)) || add_settings "$PORT"
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp"
 LG=(--url "$URL" --secret "$BENCH_SECRET" --run-id "$RUN_ID" --acked "$OUT/acked.txt")
 : >"$OUT/acked.txt"; : >"$OUT/status-acked.txt"
@@ -148,7 +151,7 @@ cat >"$OUT/meta.json" <<JSON
  "mem_gib":$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo),
  "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)",
  "java":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","postgres":"$(psql -X -Atc 'show server_version' -d postgres)",
- "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","pool_size":"${POOL_SIZE:-default}",
+ "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","pool_size":"${POOL_SIZE:-default}","unrouted":$UNROUTED,
  "levels":"$LEVELS","count":$COUNT,"warmup":$WARMUP,"mix":$MIX,"rate_seconds":$RATE_SECONDS,"pgbench_seconds":$PGBENCH_SECONDS,
  "start_ms":$START_MS,"rss_start_kb":$RSS_START,"rss_end_kb":$RSS_END,"rss_peak_kb":$HWM,
  "service_error_log_lines":$(cat "$OUT/service-errors.txt"),
