@@ -101,7 +101,14 @@ wait "$LG_PID" || die "load generator failed"
 LG_PID=""
 ALIVE=false; [ "$SERVICE_PID" = "$PID0" ] && kill -0 "$SERVICE_PID" 2>/dev/null && ALIVE=true
 READY=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)
-log "after the outages: same process alive: $ALIVE, readiness $READY"
+# seconds after the end of the load until /q/health/ready answers 200 again (Kubernetes takes the pod out of
+# the Service while it is not ready)
+READY_AFTER_S=-1
+for i in $(seq 0 60); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)" = 200 ] && { READY_AFTER_S=$i; break; }
+  sleep 1
+done
+log "after the outages: same process alive: $ALIVE, readiness at once $READY, ready again after ${READY_AFTER_S}s"
 loadgen closed "${LG[@]}" --phase after --concurrency 8 --count 500 --acked "$OUT/fault-acked.txt" --out "$OUT/fault-after.json"
 verify_db wag_fault "$OUT/fault-acked.txt" /dev/null "$RUN_ID" >"$OUT/fault-verify.json"
 cat "$OUT/fault-verify.json" >&2
@@ -119,9 +126,9 @@ cat "$OUT/bad-verify.json" >&2
 RSS_END=$(rss_kb "$SERVICE_PID")
 stop_service
 
-python3 - "$OUT" "$ALIVE" "$READY" "$BAD_ALIVE" "$FAULT_START_MS" "$RSS_END" <<'PY'
+python3 - "$OUT" "$ALIVE" "$READY" "$BAD_ALIVE" "$FAULT_START_MS" "$RSS_END" "$READY_AFTER_S" "$(grep -c ' WARN ' "$OUT/fault-service.log")" <<'PY'
 import json, os, sys
-out, alive, ready, bad_alive, start_ms, rss = sys.argv[1:7]
+out, alive, ready, bad_alive, start_ms, rss, ready_after, warn_lines = sys.argv[1:9]
 j = lambda n: json.load(open(os.path.join(out, n)))
 o, after, v = j("fault-outage.json"), j("fault-after.json"), j("fault-verify.json")
 events = [l.split() for l in open(os.path.join(out, "fault-events.txt")) if l.strip()]
@@ -149,7 +156,8 @@ outage = {
     "requests": o["requests"], "ok_200": o["ok"], "http_503": codes.get("503", 0),
     "other": {k: v2 for k, v2 in codes.items() if k not in ("200", "503")},
     "events": ev, "outage_windows": windows, "seconds_to_recovery_after_start": recov, "timeline_per_s_[200,503,other,exception]": tl,
-    "same_process_alive": alive == "true", "readiness_after": ready,
+    "same_process_alive": alive == "true", "readiness_right_after": ready,
+    "readiness_200_again_after_s": int(ready_after), "service_warn_log_lines": int(warn_lines),
     "after_recovery": {"requests": after["requests"], "ok": after["ok"], "codes": after["codes"]},
     "acked_total": v["acked"], "lost": v["lost"], "duplicated": v["duplicated"], "stored_not_acked": v["stored_not_acked"],
 }
