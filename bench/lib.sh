@@ -4,7 +4,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
 SERVICE_JAR=${BENCH_SERVICE_JAR:-$ROOT_DIR/target/quarkus-app/quarkus-run.jar}  # another build of the same contract can be benchmarked
 LOADGEN_JAR="$BENCH_DIR/loadgen/target/loadgen.jar"
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 export PGUSER=${PGUSER:-postgres}
 BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
 BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-$RANDOM$RANDOM$RANDOM}
@@ -20,11 +20,25 @@ need_tools() {
   if ((${#missing[@]})); then
     if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
       log "installing missing tools: ${missing[*]}"
-      apt-get update -qq && apt-get install -y -qq curl python3 postgresql-client postgresql-contrib >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl python3 postgresql >/dev/null
+      PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
     fi
     for t in "${missing[@]}"; do command -v "$t" >/dev/null || die "missing tool: $t"; done
   fi
   java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])' || die "Java 17+ required"
+}
+
+# need_server: the PostgreSQL server at PGHOST:PGPORT (default 127.0.0.1:5432) must answer; clusters that are
+# installed but down are started the way .ci/run does
+need_server() {
+  local host=${PGHOST:-127.0.0.1} port=${PGPORT:-5432}
+  if ! pg_isready -q -h "$host" -p "$port" && command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header | while read -r version cluster _ status _; do
+      [ "$status" = online ] || pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start || true
+    done
+    for _ in $(seq 1 30); do pg_isready -q -h "$host" -p "$port" && break; sleep 1; done
+  fi
+  pg_isready -q -h "$host" -p "$port" || die "no PostgreSQL server at $host:$port (set PGHOST/PGPORT/PGUSER)"
 }
 
 build_service() {

@@ -78,6 +78,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 need_tools
+need_server
 [ -f "$SQL_FILE" ] || die "no per-message SQL at $SQL_FILE (the webhook's db/ingest/inbound-message.sql)"
 ((SKIP_BUILD)) || build_service
 build_loadgen
@@ -141,7 +142,7 @@ MAXCONN=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT
 for c in $LEVELS; do
   pc=$(( c < MAXCONN ? c : MAXCONN ))
   log "pgbench: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
-  pgbench -n -M prepared -c "$pc" -j 2 -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \
+  pgbench -n -M prepared -c "$pc" -j $(( pc < 2 ? 1 : 2 )) -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \
     || { cat "$OUT/pgbench-c$c.txt" >&2; die "pgbench failed"; }
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
