@@ -111,6 +111,36 @@ stop_service() {
   SERVICE_PID=""
 }
 
+# pg_cpu_s: CPU seconds used so far by the PostgreSQL server at PGHOST:PGPORT (postmaster, its live children, and
+# the children it has reaped: cutime/cstime), or 0 when its postmaster.pid is not readable (another machine)
+PG_POSTMASTER_PID=""
+pg_find_postmaster() {
+  local dd; dd=$(psql -X -Atc 'show data_directory' -d postgres 2>/dev/null || true)
+  PG_POSTMASTER_PID=$(head -1 "$dd/postmaster.pid" 2>/dev/null || echo none)
+}
+pg_cpu_s() {
+  python3 - "$PG_POSTMASTER_PID" <<'PY'
+import os, sys
+pm = sys.argv[1]
+def stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+try:
+    st = stat(pm)
+except (OSError, ValueError):
+    print(0); sys.exit()
+ticks = int(st[11]) + int(st[12]) + int(st[13]) + int(st[14])   # utime stime cutime cstime
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and pid != pm:
+        try:
+            s = stat(pid)
+        except OSError:
+            continue
+        if s[1] == pm:
+            ticks += int(s[11]) + int(s[12])
+print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
+PY
+}
 cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }

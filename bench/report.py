@@ -39,15 +39,30 @@ def main():
         r.pop("timeline", None)
         cpu = os.path.join(out, f"cpu-c{c}.txt")
         svc_cpu = None
+        pg_cpu = pgb_cpu = None
         if os.path.exists(cpu):
-            a, b = map(float, open(cpu).read().split())
-            svc_cpu = round(b - a, 2)
+            v = list(map(float, open(cpu).read().split()))
+            svc_cpu = round(v[1] - v[0], 2)
+            if len(v) >= 4 and v[3] > 0:
+                pg_cpu = round(v[3] - v[2], 2)
+        pgcpu = os.path.join(out, f"pgbench-cpu-c{c}.txt")
+        if os.path.exists(pgcpu):
+            v = list(map(float, open(pgcpu).read().split()))
+            if v[1] > 0:
+                pgb_cpu = round(v[1] - v[0], 2)
+        pgb_tx = None
+        if os.path.exists(pg):
+            mt = re.search(r"number of transactions actually processed: (\d+)", open(pg).read())
+            pgb_tx = int(mt.group(1)) if mt else None
         levels.append({"concurrency": c, "deliveries_per_s": r["throughput"], "requests": r["requests"], "ok": r["ok"],
                        "errors": r["errors"], "codes": r["codes"], "latency_ms": r["latency_ms"],
                        "pgbench_tps": tps, "pgbench_clients": pgc, "pgbench_latency_avg_ms": pglat,
                        "ratio_vs_pgbench": round(r["throughput"] / tps, 3) if tps else None,
                        "seconds": r["seconds"], "service_cpu_s": svc_cpu, "loadgen_cpu_s": r.get("loadgen_cpu_s"),
-                       "service_cpu_us_per_delivery": round(svc_cpu * 1e6 / r["ok"], 1) if svc_cpu and r["ok"] else None})
+                       "service_cpu_us_per_delivery": round(svc_cpu * 1e6 / r["ok"], 1) if svc_cpu and r["ok"] else None,
+                       "postgres_cpu_us_per_delivery": round(pg_cpu * 1e6 / r["ok"], 1) if pg_cpu and r["ok"] else None,
+                       "loadgen_cpu_us_per_delivery": round(r["loadgen_cpu_s"] * 1e6 / r["ok"], 1) if r.get("loadgen_cpu_s") and r["ok"] else None,
+                       "postgres_cpu_us_per_pgbench_tx": round(pgb_cpu * 1e6 / pgb_tx, 1) if pgb_cpu and pgb_tx else None})
     mix = load(os.path.join(out, "mix.json"))
     half = load(os.path.join(out, "halfrate.json"))
     verify = load(os.path.join(out, "verify.json"))
@@ -85,6 +100,10 @@ def main():
         l = lv["latency_ms"]
         p(f"{lv['concurrency']:>5} {lv['deliveries_per_s']:>9.1f} {l['p50']:>8.2f} {l['p90']:>8.2f} {l['p99']:>8.2f} "
           f"{l['max']:>8.2f} {lv['errors']:>7} {lv['pgbench_tps'] or 0:>12.1f} {lv['pgbench_clients'] or 0:>6} {lv['ratio_vs_pgbench'] or 0:>6.2f} {lv['service_cpu_us_per_delivery'] or 0:>13}")
+    p("CPU per delivery (µs): " + ", ".join(
+        f"c={lv['concurrency']}: service {lv['service_cpu_us_per_delivery']}, postgres {lv['postgres_cpu_us_per_delivery']}, "
+        f"loadgen {lv['loadgen_cpu_us_per_delivery']}; postgres per pgbench tx {lv['postgres_cpu_us_per_pgbench_tx']}"
+        for lv in levels))
     if mix:
         l = mix["latency_ms"]
         p(f"{'mix32':>5} {mix['throughput']:>9.1f} {l['p50']:>8.2f} {l['p90']:>8.2f} {l['p99']:>8.2f} {l['max']:>8.2f} "

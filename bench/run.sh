@@ -79,6 +79,7 @@ trap 'exit 130' INT TERM
 
 need_tools
 need_server
+pg_find_postmaster
 [ -f "$SQL_FILE" ] || die "no per-message SQL at $SQL_FILE (the webhook's db/ingest/inbound-message.sql)"
 ((SKIP_BUILD)) || build_service
 build_loadgen
@@ -104,9 +105,9 @@ loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "$WARMUP" --ou
 
 for c in $LEVELS; do
   log "closed loop: $COUNT deliveries at concurrency $c"
-  cpu0=$(cpu_s "$SERVICE_PID")
+  cpu0=$(cpu_s "$SERVICE_PID"); pg0=$(pg_cpu_s)
   loadgen closed "${LG[@]}" --phase "c$c" --concurrency "$c" --count "$COUNT" --out "$OUT/closed-c$c.json"
-  echo "$cpu0 $(cpu_s "$SERVICE_PID")" >"$OUT/cpu-c$c.txt"
+  echo "$cpu0 $(cpu_s "$SERVICE_PID") $pg0 $(pg_cpu_s)" >"$OUT/cpu-c$c.txt"
   cp "$OUT/acked.txt" "$OUT/acked-upto-c$c.txt"
 done
 
@@ -142,8 +143,10 @@ MAXCONN=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT
 for c in $LEVELS; do
   pc=$(( c < MAXCONN ? c : MAXCONN ))
   log "pgbench: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
+  pg0=$(pg_cpu_s)
   pgbench -n -M prepared -c "$pc" -j $(( pc < 2 ? 1 : 2 )) -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \
     || { cat "$OUT/pgbench-c$c.txt" >&2; die "pgbench failed"; }
+  echo "$pg0 $(pg_cpu_s)" >"$OUT/pgbench-cpu-c$c.txt"
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 

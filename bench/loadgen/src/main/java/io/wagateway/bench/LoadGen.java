@@ -182,6 +182,8 @@ public final class LoadGen {
         volatile long t0 = System.nanoTime();
         volatile long tEnd;
         volatile long t0EpochMs = System.currentTimeMillis();
+        volatile long cpu0 = processCpuNs();
+        volatile long cpu1;
 
         synchronized void latency(long ns) {
             hist.recordValue(Math.max(0, Math.min(ns, hist.getHighestTrackableValue())));
@@ -286,6 +288,7 @@ public final class LoadGen {
         CountDownLatch latch = new CountDownLatch(concurrency);
         st.t0 = System.nanoTime();
         st.t0EpochMs = System.currentTimeMillis();
+        st.cpu0 = processCpuNs();
         for (int w = 0; w < concurrency; w++) {
             new Object() {
                 void next() {
@@ -300,6 +303,7 @@ public final class LoadGen {
         }
         latch.await();
         st.tEnd = System.nanoTime();
+        st.cpu1 = processCpuNs();
         return st;
     }
 
@@ -310,6 +314,7 @@ public final class LoadGen {
         long t0 = System.nanoTime() + 20_000_000L;
         st.t0 = t0;
         st.t0EpochMs = System.currentTimeMillis() + 20;
+        st.cpu0 = processCpuNs();
         for (int i = 0; i < items.size(); i++) {
             long intended = t0 + (long) (i * 1e9 / perSec);
             long now;
@@ -320,6 +325,7 @@ public final class LoadGen {
         }
         latch.await();
         st.tEnd = System.nanoTime();
+        st.cpu1 = processCpuNs();
         return st;
     }
 
@@ -539,10 +545,9 @@ public final class LoadGen {
             Files.write(Path.of(a.m.get("status-acked")), st.ackedStatuses, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            extra += String.format(Locale.ROOT, ",\"loadgen_cpu_s\":%.2f", sun.getProcessCpuTime() / 1e9);
-        }
+        // CPU of this process while the measured requests ran (not JVM start-up or payload generation)
+        extra += String.format(Locale.ROOT, ",\"loadgen_cpu_s\":%.2f,\"loadgen_cpu_total_s\":%.2f",
+                (st.cpu1 - st.cpu0) / 1e9, processCpuNs() / 1e9);
         String json = st.json(extra);
         if (a.m.containsKey("out")) {
             try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(a.m.get("out"))))) {
@@ -555,6 +560,11 @@ public final class LoadGen {
                 new TreeMap<>(st.codes));
         lg.close();
         System.exit(0);
+    }
+
+    static long processCpuNs() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     void close() {
