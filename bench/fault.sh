@@ -11,7 +11,7 @@
 set -Eeuo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PREMIGRATE=0; SKIP_BUILD=0; OUT=""; PORT=18081; PG_FAULT_PORT=55432; JVM_OPTS=${BENCH_JVM_OPTS:-}; CONC=32
+PREMIGRATE=0; SKIP_BUILD=0; OUT=""; PORT=18081; PG_FAULT_PORT=55432; JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; CONC=32
 DURATION=45; BAD_SECONDS=20
 while (($#)); do
   case "$1" in

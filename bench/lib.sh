@@ -10,6 +10,9 @@ BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
 BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-$RANDOM$RANDOM$RANDOM}
 BENCH_PHONE_NUMBER_ID=118234567890123   # the loadgen's metadata.phone_number_id
 SERVICE_PID=""
+# glibc malloc arenas for the service JVM (default 8 x cores: RSS grows with threads); 0 = glibc default
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+[ "$MALLOC_ARENA_MAX" = 0 ] && unset MALLOC_ARENA_MAX
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -18,7 +18,8 @@ usage: bench/run.sh [options]
   --mix N              requests in the message/status mix run at concurrency 32 (default 8000)
   --rate-seconds S     duration of the open-loop run at half the max rate (default 30)
   --pgbench-seconds S  duration of each pgbench run (default 20)
-  --jvm-opts "..."     JVM options for the service (default: \$BENCH_JVM_OPTS or none)
+  --jvm-opts "..."     JVM options for the service (default: \$BENCH_JVM_OPTS, else
+                       "-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"; "" = JVM defaults)
   --pool-size N        GATEWAY_DB_POOL_SIZE for the service (default: the service's default)
   --port P             service port (default 18080; use 18080-18099)
   --quick              small numbers for a smoke run (results not written to bench/results)
@@ -32,7 +33,9 @@ USAGE
 }
 
 LEVELS="8 32 128"; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
-JVM_OPTS=${BENCH_JVM_OPTS:-}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0
+# JVM options proposed for the container image (README "Benchmark"): small serial-GC heap, C1 only, and glibc
+# malloc arenas capped (MALLOC_ARENA_MAX, set in lib.sh); --jvm-opts "" runs the JVM's own defaults
+JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -155,7 +158,7 @@ cat >"$OUT/meta.json" <<JSON
  "mem_gib":$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo),
  "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)",
  "java":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","postgres":"$(psql -X -Atc 'show server_version' -d postgres)",
- "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","pool_size":"${POOL_SIZE:-default}","unrouted":$UNROUTED,
+ "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","malloc_arena_max":"${MALLOC_ARENA_MAX:-default}","pool_size":"${POOL_SIZE:-default}","unrouted":$UNROUTED,
  "levels":"$LEVELS","count":$COUNT,"warmup":$WARMUP,"mix":$MIX,"rate_seconds":$RATE_SECONDS,"pgbench_seconds":$PGBENCH_SECONDS,
  "start_ms":$START_MS,"rss_start_kb":$RSS_START,"rss_end_kb":$RSS_END,"rss_peak_kb":$HWM,
  "service_error_log_lines":$(cat "$OUT/service-errors.txt"),
