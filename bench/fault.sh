@@ -12,7 +12,7 @@ set -Eeuo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PREMIGRATE=0; SKIP_BUILD=0; OUT=""; PORT=18081; PG_FAULT_PORT=55432; JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; CONC=32
-DURATION=45; BAD_SECONDS=20
+DURATION=45; BAD_SECONDS=20; OVERSIZED_EVERY=20
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -23,6 +23,7 @@ while (($#)); do
     --concurrency) CONC=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --bad-seconds) BAD_SECONDS=$2; shift ;;
+    --oversized-every) OVERSIZED_EVERY=$2; shift ;;   # 0: no oversized bodies in the bad mix
     --quick) DURATION=35; BAD_SECONDS=8 ;;
     --premigrate) PREMIGRATE=1 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
@@ -117,7 +118,7 @@ cat "$OUT/fault-verify.json" >&2
 log "bad requests: $BAD_SECONDS s valid load alone, then $BAD_SECONDS s with bad requests"
 : >"$OUT/bad-acked.txt"
 loadgen closed "${LG[@]}" --phase base --concurrency "$CONC" --duration "$BAD_SECONDS" --acked "$OUT/bad-acked.txt" --out "$OUT/bad-baseline.json"
-loadgen bad "${LG[@]}" --phase withbad --concurrency "$CONC" --duration "$BAD_SECONDS" --bad-concurrency 4 --slowloris 16 \
+loadgen bad "${LG[@]}" --phase withbad --concurrency "$CONC" --duration "$BAD_SECONDS" --bad-concurrency 4 --slowloris 16 --oversized-every "$OVERSIZED_EVERY" \
   --acked "$OUT/bad-acked.txt" --out "$OUT/bad-with.json"
 BAD_ALIVE=false; kill -0 "$SERVICE_PID" 2>/dev/null && BAD_ALIVE=true
 cat "$OUT/fault-acked.txt" "$OUT/bad-acked.txt" >"$OUT/all-acked.txt"

@@ -75,6 +75,7 @@ def main():
         "run": {k: meta.get(k) for k in ("date", "git_commit", "jvm_opts", "pool_size", "count", "warmup", "mix",
                                           "rate_seconds", "pgbench_seconds", "load_before", "load_after", "quick")},
         "start_ms": meta.get("start_ms"),
+        "quarkus_started_s": meta.get("quarkus_started_s"),
         "rss_mb": {"after_start": round(meta.get("rss_start_kb", 0) / 1024, 1),
                    "after_run": round(meta.get("rss_end_kb", 0) / 1024, 1),
                    "peak": round(meta.get("rss_peak_kb", 0) / 1024, 1)},

@@ -160,7 +160,7 @@ cat >"$OUT/meta.json" <<JSON
  "java":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","postgres":"$(psql -X -Atc 'show server_version' -d postgres)",
  "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","malloc_arena_max":"${MALLOC_ARENA_MAX:-default}","pool_size":"${POOL_SIZE:-default}","unrouted":$UNROUTED,
  "levels":"$LEVELS","count":$COUNT,"warmup":$WARMUP,"mix":$MIX,"rate_seconds":$RATE_SECONDS,"pgbench_seconds":$PGBENCH_SECONDS,
- "start_ms":$START_MS,"rss_start_kb":$RSS_START,"rss_end_kb":$RSS_END,"rss_peak_kb":$HWM,
+ "start_ms":$START_MS,"quarkus_started_s":"$(grep -o 'started in [0-9.]*s' "$OUT/service.log" | head -1 | tr -dc '0-9.')","rss_start_kb":$RSS_START,"rss_end_kb":$RSS_END,"rss_peak_kb":$HWM,
  "service_error_log_lines":$(cat "$OUT/service-errors.txt"),
  "load_before":"$LOAD_BEFORE","load_after":"$LOAD_AFTER","quick":$QUICK}
 JSON

@@ -357,7 +357,8 @@ public final class LoadGen {
     }
 
     /** Bad HTTP requests, round robin over kinds, on their own connections (own client). */
-    static void badHttp(LoadGen bad, Payloads p, int concurrency, long pauseMs, long deadlineNs, BadStats bs, CountDownLatch done) {
+    static void badHttp(LoadGen bad, Payloads p, int concurrency, long pauseMs, int oversizedEvery, long deadlineNs, BadStats bs,
+            CountDownLatch done) {
         AtomicLong seq = new AtomicLong();
         StringBuilder big = new StringBuilder(5 * 1024 * 1024 + 100);
         while (big.length() < 5 * 1024 * 1024) big.append("0123456789abcdef");
@@ -374,7 +375,7 @@ public final class LoadGen {
                     }
                     long n = seq.getAndIncrement();
                     // 4 small bad kinds round robin; every 20th request is the oversized one
-                    String kind = n % 20 == 19 ? kinds[4] : kinds[(int) (n % 4)];
+                    String kind = oversizedEvery > 0 && n % oversizedEvery == oversizedEvery - 1 ? kinds[4] : kinds[(int) (n % 4)];
                     String wamid = "wamid.BAD." + p.runId + "." + n;
                     byte[] valid = Payloads.textJson(wamid, "999" + (100000000 + n % 1000), 1768466400L, "bad " + n)
                             .getBytes(StandardCharsets.UTF_8);
@@ -495,7 +496,7 @@ public final class LoadGen {
                     long badDeadline = System.nanoTime() + (long) (duration * 1e9);
                     bad = new LoadGen(url, badC, a.i("timeout-ms", 30000));
                     badDone = new CountDownLatch(badC);
-                    badHttp(bad, p, badC, a.i("bad-pause-ms", 20), badDeadline, bs, badDone);
+                    badHttp(bad, p, badC, a.i("bad-pause-ms", 20), a.i("oversized-every", 20), badDeadline, bs, badDone);
                     for (int i = 0; i < lorisN; i++) loris.add(slowLoris(url.getHost(), url.getPort(), url.getRawPath(), i, badDeadline, bs));
                     extra += ",\"bad_concurrency\":" + badC + ",\"bad_pause_ms\":" + a.i("bad-pause-ms", 20) + ",\"slowloris\":" + lorisN;
                 }
