@@ -9,16 +9,18 @@ print(f"Run {run['date']} (commit {run['git_commit']}), {m['host_cpus']} CPUs ({
       f"{m['java']}, PostgreSQL {m['postgres']}; JVM options `{run['jvm_opts'] or '(none)'}`, pool {run['pool_size']}; "
       f"load average before/after: {run['load_before']} / {run['load_after']}.")
 print()
-print("| concurrency | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | errors | pgbench tps (clients) | service / pgbench | service CPU µs/delivery |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| concurrency | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | errors | pgbench tps (clients) | service / pgbench | CPU µs per delivery: service / PostgreSQL / load generator | PostgreSQL CPU µs per pgbench tx |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for lv in r["levels"]:
     l = lv["latency_ms"]
     print(f"| {lv['concurrency']} | {lv['deliveries_per_s']:.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | "
-          f"{lv['errors']} | {lv['pgbench_tps']:.0f} ({lv['pgbench_clients']}) | {lv['ratio_vs_pgbench']:.2f} | {lv['service_cpu_us_per_delivery']} |")
+          f"{lv['errors']} | {lv['pgbench_tps']:.0f} ({lv['pgbench_clients']}) | {lv['ratio_vs_pgbench']:.2f} | "
+          f"{lv['service_cpu_us_per_delivery']:.0f} / {lv['postgres_cpu_us_per_delivery']:.0f} / {lv['loadgen_cpu_us_per_delivery']:.0f} | "
+          f"{lv['postgres_cpu_us_per_pgbench_tx']:.0f} |")
 mix = r.get("mix")
 if mix:
     l = mix["latency_ms"]
-    print(f"| 32, mix 1 message : 3 statuses | {mix['throughput']:.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {mix['errors']} | | | |")
+    print(f"| 32, mix 1 message : 3 statuses | {mix['throughput']:.0f} | {l['p50']:.1f} | {l['p90']:.1f} | {l['p99']:.1f} | {l['max']:.1f} | {mix['errors']} | | | | |")
 h = r.get("half_rate")
 if h:
     l = h["latency_ms"]
@@ -27,7 +29,8 @@ if h:
           f"{h['throughput']:.0f}/s, p50 {l['p50']:.1f} ms, p90 {l['p90']:.1f} ms, **p99 {l['p99']:.1f} ms**, max {l['max']:.1f} ms, "
           f"errors {h['errors']}.")
 rss = r["rss_mb"]
-print(f"Start (process start → first 200 on `/q/health/ready`, fresh database, Flyway included): **{r['start_ms']} ms**. "
+print(f"Start (process start → first 200 on `/q/health/ready`, fresh database, Flyway included): **{r['start_ms']} ms** "
+      f"(Quarkus' own \"started in\": {r.get('quarkus_started_s')} s). "
       f"RSS: {rss['after_start']} MB after start, **{rss['after_run']} MB after the run** (peak {rss['peak']} MB).")
 v = r.get("verify")
 if v:
