@@ -91,8 +91,26 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "out: $OUT   load average before: $LOAD_BEFORE"
 python3 "$BENCH_DIR/pgbench-script.py" "$SQL_FILE" >"$OUT/pgbench-script.sql"
 
+# --- pgbench: the same SQL, same concurrency, fresh database migrated with the same files ------------------
+# Run right after the service's run at the same concurrency (interleaved), so that both see the same
+# background load on a shared machine. The service is idle meanwhile.
+# The shared server's max_connections bounds the pgbench client count (the service itself uses at most its
+# pool size, GATEWAY_DB_POOL_SIZE, default 16); the clients actually used are recorded in pgbench-c<C>.txt
+run_pgbench() {
+  local c=$1 pc maxconn
+  maxconn=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
+  pc=$(( c < maxconn ? c : maxconn ))
+  log "pgbench: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
+  pg0=$(pg_cpu_s)
+  pgbench -n -M prepared -c "$pc" -j $(( pc < 2 ? 1 : 2 )) -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \
+    || { cat "$OUT/pgbench-c$c.txt" >&2; die "pgbench failed"; }
+  echo "$pg0 $(pg_cpu_s)" >"$OUT/pgbench-cpu-c$c.txt"
+}
+
 # --- service -----------------------------------------------------------------------------------------
 createdb "$DB"
+createdb "$PGB_DB"
+migrate_with_psql "$PGB_DB"
 ((PREMIGRATE)) && migrate_with_psql "$DB"
 SVC_OPTS=$JVM_OPTS
 ((JFR)) && SVC_OPTS="$SVC_OPTS -XX:StartFlightRecording=filename=$OUT/service.jfr,settings=profile,dumponexit=true"
@@ -112,6 +130,7 @@ for c in $LEVELS; do
   loadgen closed "${LG[@]}" --phase "c$c" --concurrency "$c" --count "$COUNT" --out "$OUT/closed-c$c.json"
   echo "$cpu0 $(cpu_s "$SERVICE_PID") $pg0 $(pg_cpu_s)" >"$OUT/cpu-c$c.txt"
   cp "$OUT/acked.txt" "$OUT/acked-upto-c$c.txt"
+  run_pgbench "$c"
 done
 
 MIX_FROM="$OUT/acked-upto-c$(echo $LEVELS | awk '{print $1}').txt"
@@ -137,20 +156,6 @@ log "verifying the database against the acknowledged wamids"
 verify_db "$DB" "$OUT/acked.txt" "$OUT/status-acked.txt" "$RUN_ID" >"$OUT/verify.json"
 cat "$OUT/verify.json" >&2
 
-# --- pgbench: the same SQL, same concurrency, fresh database migrated with the same files ------------------
-createdb "$PGB_DB"
-migrate_with_psql "$PGB_DB"
-# the shared server's max_connections bounds the pgbench client count (the service itself uses at most its
-# pool size, GATEWAY_DB_POOL_SIZE, default 16); the clients actually used are recorded in pgbench-c<C>.txt
-MAXCONN=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
-for c in $LEVELS; do
-  pc=$(( c < MAXCONN ? c : MAXCONN ))
-  log "pgbench: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
-  pg0=$(pg_cpu_s)
-  pgbench -n -M prepared -c "$pc" -j $(( pc < 2 ? 1 : 2 )) -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \
-    || { cat "$OUT/pgbench-c$c.txt" >&2; die "pgbench failed"; }
-  echo "$pg0 $(pg_cpu_s)" >"$OUT/pgbench-cpu-c$c.txt"
-done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat >"$OUT/meta.json" <<JSON
