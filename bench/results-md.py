@@ -46,7 +46,8 @@ if f:
               f"{o['other'] or 'none'}; outage windows {[(x['from_s'], x['to_s'], x['http_503']) for x in w]} "
               f"(start s, end s, 503s); all-200 again within {o['seconds_to_recovery_after_start']} s of each start; same process "
               f"throughout: {o['same_process_alive']}; readiness 200 again {o.get('readiness_200_again_after_s')} s after the "
-              f"load ended; {o['acked_total']} acknowledged wamids: lost **{o['lost']}**, duplicated **{o['duplicated']}**.")
+              f"load ended; {o['acked_total']} acknowledged wamids: lost **{o['lost']}**, duplicated **{o['duplicated']}** "
+              f"(stored without a 200, e.g. committed as the connection broke: {o['stored_not_acked']}; Meta's redelivery is then a duplicate).")
     b = f.get("bad")
     if b:
         print(f"Bad requests: valid throughput {b['baseline_throughput']:.0f}/s alone, {b['with_bad_throughput']:.0f}/s with the bad "
