@@ -67,6 +67,12 @@ def main():
     half = load(os.path.join(out, "halfrate.json"))
     verify = load(os.path.join(out, "verify.json"))
     fault = load(os.path.join(out, "fault.json"))
+    if half:
+        # where the open loop's slow answers were: seconds with any answer over 25 ms
+        slow = half.get("over_25ms_per_s", [])
+        half["seconds_with_answers_over_25ms"] = sum(1 for v in slow if v)
+        half["seconds_total"] = len(slow)
+        half["answers_over_25ms"] = sum(slow)
     for x in (mix, half):
         if x:
             x.pop("timeline", None)
@@ -113,7 +119,8 @@ def main():
         l = half["latency_ms"]
         p(f"open loop at {half['target_rate']}/s (half the max): achieved {half['throughput']}/s, p50 {l['p50']:.2f} ms, "
           f"p90 {l['p90']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.2f} ms, errors {half['errors']} "
-          f"(latency from intended send time)")
+          f"(latency from intended send time); answers over 25 ms: {half.get('answers_over_25ms')} in "
+          f"{half.get('seconds_with_answers_over_25ms')} of {half.get('seconds_total')} seconds")
     rss = summary["rss_mb"]
     p(f"start (process start -> first 200 on /q/health/ready): {meta.get('start_ms')} ms;  RSS after start "
       f"{rss['after_start']} MB, after run {rss['after_run']} MB, peak {rss['peak']} MB")

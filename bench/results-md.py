@@ -27,7 +27,8 @@ if h:
     print()
     print(f"Open loop at half the best rate ({h['target_rate']:.0f}/s, latency from the intended send time): achieved "
           f"{h['throughput']:.0f}/s, p50 {l['p50']:.1f} ms, p90 {l['p90']:.1f} ms, **p99 {l['p99']:.1f} ms**, max {l['max']:.1f} ms, "
-          f"errors {h['errors']}.")
+          f"errors {h['errors']}" + (f"; answers over 25 ms: {h['answers_over_25ms']} of {h['requests']}, in "
+          f"{h['seconds_with_answers_over_25ms']} of the run's {h['seconds_total']} seconds" if 'answers_over_25ms' in h else "") + ".")
 rss = r["rss_mb"]
 print(f"Start (process start → first 200 on `/q/health/ready`, fresh database, Flyway included): **{r['start_ms']} ms** "
       f"(Quarkus' own \"started in\": {r.get('quarkus_started_s')} s). "

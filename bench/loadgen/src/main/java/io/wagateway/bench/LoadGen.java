@@ -177,6 +177,8 @@ public final class LoadGen {
         final LongAdder ok = new LongAdder();
         final LongAdder done = new LongAdder();
         final AtomicLongArray timeline = new AtomicLongArray(4 * 3600); // per second: 200, 503, other code, exception
+        final AtomicLongArray maxPerSec = new AtomicLongArray(3600);  // slowest answer completed in each second (ns)
+        final AtomicLongArray slowPerSec = new AtomicLongArray(3600); // answers over 25 ms completed in each second
         final ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> ackedStatuses = new ConcurrentLinkedQueue<>();
         volatile long t0 = System.nanoTime();
@@ -209,6 +211,8 @@ public final class LoadGen {
                 }
             }
             latency(latencyNs);
+            maxPerSec.accumulateAndGet(sec, latencyNs, Math::max);
+            if (latencyNs > 25_000_000L) slowPerSec.incrementAndGet(sec);
             done.increment();
         }
 
@@ -240,6 +244,16 @@ public final class LoadGen {
                 if (s > 0) b.append(',');
                 b.append('[').append(timeline.get(4 * s)).append(',').append(timeline.get(4 * s + 1)).append(',')
                         .append(timeline.get(4 * s + 2)).append(',').append(timeline.get(4 * s + 3)).append(']');
+            }
+            b.append("],\"max_ms_per_s\":[");
+            for (int s = 0; s <= last; s++) {
+                if (s > 0) b.append(',');
+                b.append(maxPerSec.get(s) / 1_000_000L);
+            }
+            b.append("],\"over_25ms_per_s\":[");
+            for (int s = 0; s <= last; s++) {
+                if (s > 0) b.append(',');
+                b.append(slowPerSec.get(s));
             }
             b.append("],\"t0_epoch_ms\":").append(t0EpochMs);
             if (extra != null && !extra.isEmpty()) b.append(',').append(extra);
