@@ -127,7 +127,7 @@ cat "$OUT/bad-verify.json" >&2
 RSS_END=$(rss_kb "$SERVICE_PID")
 stop_service
 
-python3 - "$OUT" "$ALIVE" "$READY" "$BAD_ALIVE" "$FAULT_START_MS" "$RSS_END" "$READY_AFTER_S" "$(grep -c ' WARN ' "$OUT/fault-service.log")" <<'PY'
+python3 - "$OUT" "$ALIVE" "$READY" "$BAD_ALIVE" "$FAULT_START_MS" "$RSS_END" "$READY_AFTER_S" "$(grep -c -E ' WARN |"level":"WARN"' "$OUT/fault-service.log")" <<'PY'
 import json, os, sys
 out, alive, ready, bad_alive, start_ms, rss, ready_after, warn_lines = sys.argv[1:9]
 j = lambda n: json.load(open(os.path.join(out, n)))

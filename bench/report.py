@@ -67,7 +67,7 @@ def main():
     half = load(os.path.join(out, "halfrate.json"))
     verify = load(os.path.join(out, "verify.json"))
     fault = load(os.path.join(out, "fault.json"))
-    if half:
+    if half and "over_25ms_per_s" in half:
         # where the open loop's slow answers were: seconds with any answer over 25 ms
         slow = half.get("over_25ms_per_s", [])
         half["seconds_with_answers_over_25ms"] = sum(1 for v in slow if v)

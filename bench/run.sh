@@ -145,7 +145,7 @@ loadgen rate "${LG[@]}" --phase halfrate --rate "$HALF" --duration "$RATE_SECOND
 
 RSS_END=$(rss_kb "$SERVICE_PID"); HWM=$(hwm_kb "$SERVICE_PID")
 log "service RSS after the run: $((RSS_END / 1024)) MiB (peak $((HWM / 1024)) MiB)"
-grep -c ' ERROR ' "$OUT/service.log" >"$OUT/service-errors.txt" || true
+grep -c -E ' ERROR |"level":"ERROR"' "$OUT/service.log" >"$OUT/service-errors.txt" || true
 stop_service
 if ((JFR)) && [ -f "$OUT/service.jfr" ]; then
   python3 "$BENCH_DIR/jfr-top.py" "$OUT/service.jfr" 30 >"$OUT/hotspots.txt" 2>&1 || true
