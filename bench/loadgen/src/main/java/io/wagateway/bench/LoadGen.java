@@ -479,7 +479,8 @@ public final class LoadGen {
         int count = a.i("count", 0);
         double duration = a.d("duration", 0);
         String extra = "\"mode\":\"" + a.mode + "\",\"phase\":\"" + phase + "\",\"concurrency\":" + concurrency;
-        LoadGen lg = new LoadGen(url, Math.max(concurrency, a.i("connections", concurrency)), a.i("timeout-ms", 30000));
+        int connections = a.mode.equals("rate") ? a.i("connections", 256) : Math.max(concurrency, a.i("connections", concurrency));
+        LoadGen lg = new LoadGen(url, connections, a.i("timeout-ms", 30000));
         Stats st;
         switch (a.mode) {
             case "closed", "bad" -> {
@@ -527,10 +528,15 @@ public final class LoadGen {
                 int n = (int) Math.max(1, r * duration);
                 List<Item> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) list.add(p.text(phase, i));
-                lg.close();
-                lg = new LoadGen(url, a.i("connections", 256), a.i("timeout-ms", 30000));
+                // lead-in at the same rate, not counted: connections opened and the schedule's code paths warm
+                double leadIn = a.d("lead-in", 3);
+                if (leadIn > 0) {
+                    List<Item> lead = new ArrayList<>();
+                    for (int i = 0; i < (int) (r * leadIn); i++) lead.add(p.text(phase + "l", i));
+                    warmAcked.addAll(lg.rate(r, lead).acked);
+                }
                 st = lg.rate(r, list);
-                extra += ",\"target_rate\":" + r;
+                extra += ",\"target_rate\":" + r + ",\"lead_in_s\":" + leadIn;
             }
             case "mix" -> {
                 List<String> stored = Files.readAllLines(Path.of(a.req("acked-in")));
