@@ -148,7 +148,11 @@ cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null |
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-loadgen() { java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$@"; }
+# the load generator: warms its own JIT with 2,000 deliveries before each measured phase (--self-warmup)
+loadgen() {
+  local mode=$1; shift
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$mode" --self-warmup "${LOADGEN_SELF_WARMUP:-2000}" "$@"
+}
 
 # verify DB ACKED_FILE [STATUS_ACKED_FILE] [RUN_ID]: JSON with acked / lost / duplicated / status checks
 verify_db() {
