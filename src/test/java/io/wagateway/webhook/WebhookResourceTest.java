@@ -357,6 +357,37 @@ class WebhookResourceTest {
                 .body(containsString("whatsapp_webhook_ignored_changes_total{field=\"account_update\""));
     }
 
+    @Test
+    void badRequestsMixedIntoValidLoadAreRefusedAndStoreNothing() throws Exception {
+        String prefix = "77" + (100_000 + ThreadLocalRandom.current().nextInt(800_000));
+        List<Integer> answers = concurrently(40, i -> {
+            String from = prefix + String.format("%04d", i);
+            String wamid = "wamid.MIX" + prefix + "_" + i;
+            byte[] body = Webhooks.inbound(from, "Mixed", Webhooks.text(from, wamid, 1768466400, "mixed " + i));
+            return switch (i % 4) {
+                case 0 -> Webhooks.post(body).statusCode();                                   // valid
+                case 1 -> Webhooks.post(body, null).statusCode();                             // unsigned
+                case 2 -> Webhooks.post(body, SignatureVerifier.sign("another-app", body)).statusCode(); // wrong secret
+                default -> Webhooks.post(("{\"entry\":[" + i).getBytes(StandardCharsets.UTF_8)).statusCode(); // malformed
+            };
+        });
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i)).as("request " + i).isEqualTo(switch (i % 4) {
+                case 0 -> 200;
+                case 3 -> 400;
+                default -> 401;
+            });
+        }
+        assertThat(Webhooks.postOversized(5 * 1024 * 1024)).isEqualTo(413);
+        assertThat(Sql.count("select count(*) from whatsapp_messages where message_id like ?", "wamid.MIX" + prefix + "%"))
+                .isEqualTo(10);
+        assertThat(Sql.rows("select message_id from whatsapp_messages where message_id like ?", "wamid.MIX" + prefix + "%")
+                .stream().map(r -> (String) r.get("message_id"))
+                .map(id -> Integer.parseInt(id.substring(id.lastIndexOf('_') + 1)))).allMatch(i -> i % 4 == 0);
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number like ?", prefix + "%"))
+                .isEqualTo(10);
+    }
+
     // --- database outage --------------------------------------------------------------------------
 
     @Test
