@@ -3,7 +3,9 @@ package io.wagateway.common;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Keyset cursor: the sort key (a timestamp) and the id of the last row of a page, opaque to clients.
@@ -32,6 +34,22 @@ public record Cursor(Instant at, UUID id) {
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("The cursor is invalid; pass back the nextCursor of a previous page.");
         }
+    }
+
+    /** One page of rows and the cursor of the next page (null on the last one). */
+    public record Slice<T>(List<T> rows, String nextCursor) {
+    }
+
+    /**
+     * Cuts {@code fetched} (queried with {@code size + 1} rows) to one page: the extra row only tells that
+     * another page exists, whose cursor is the key of the page's last row.
+     */
+    public static <T> Slice<T> slice(List<T> fetched, int size, Function<T, Cursor> keyOf) {
+        if (fetched.size() <= size) {
+            return new Slice<>(fetched, null);
+        }
+        List<T> page = fetched.subList(0, size);
+        return new Slice<>(page, keyOf.apply(page.get(size - 1)).encode());
     }
 
     /** Clamps a requested page size to 1..MAX_LIMIT, defaulting to DEFAULT_LIMIT. */

@@ -73,10 +73,9 @@ public class MessageService {
         return sessions.findById(sessionId).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", sessionId))
                 .flatMap(session -> messages.page(sessionId, dir, after, size + 1))
                 .map(rows -> {
-                    List<MessageRow> page = rows.size() > size ? rows.subList(0, size) : rows;
-                    String next = rows.size() > size
-                            ? new Cursor(page.get(size - 1).createdAt(), page.get(size - 1).id()).encode() : null;
-                    return new PageResponse<>(page.stream().map(MessageService::toResponse).toList(), next);
+                    Cursor.Slice<MessageRow> slice = Cursor.slice(rows, size, m -> new Cursor(m.createdAt(), m.id()));
+                    return new PageResponse<>(slice.rows().stream().map(MessageService::toResponse).toList(),
+                            slice.nextCursor());
                 });
     }
 

@@ -1,9 +1,6 @@
 package io.wagateway.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -13,12 +10,12 @@ public class AdminKeyVerifier {
 
     private static final Logger LOG = Logger.getLogger(AdminKeyVerifier.class);
 
-    /** SHA-256 of each key: equal-length inputs for MessageDigest.isEqual, so length leaks nothing either. */
+    /** SHA-256 of each key (see ConstantTime). */
     private final List<byte[]> keyDigests;
 
     public AdminKeyVerifier(AdminConfig config) {
         this.keyDigests = config.apiKeys().orElse(List.of()).stream()
-                .map(String::trim).filter(k -> !k.isEmpty()).map(AdminKeyVerifier::sha256).toList();
+                .map(String::trim).filter(k -> !k.isEmpty()).map(ConstantTime::sha256).toList();
         if (keyDigests.isEmpty()) {
             LOG.warn("No admin API key configured (GATEWAY_ADMIN_API_KEYS): the admin API refuses every request.");
         }
@@ -29,22 +26,6 @@ public class AdminKeyVerifier {
         if (presented == null || presented.isEmpty()) {
             return -1;
         }
-        byte[] digest = sha256(presented);
-        int found = -1;
-        for (int i = 0; i < keyDigests.size(); i++) {
-            // No early exit: every configured key is compared.
-            if (MessageDigest.isEqual(digest, keyDigests.get(i)) && found < 0) {
-                found = i;
-            }
-        }
-        return found;
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConstantTime.indexOf(ConstantTime.sha256(presented), keyDigests);
     }
 }

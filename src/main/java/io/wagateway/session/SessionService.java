@@ -52,13 +52,13 @@ public class SessionService {
         SessionRepository.Filter filter = new SessionRepository.Filter(phoneFilter(phoneNumber), parseState(state),
                 parseInstant(updatedSince));
         return sessions.page(filter, Cursor.decode(cursor), size + 1).flatMap(rows -> {
-            List<WhatsAppSession> page = rows.size() > size ? rows.subList(0, size) : rows;
-            String next = rows.size() > size
-                    ? new Cursor(page.get(size - 1).updatedAt, page.get(size - 1).id).encode() : null;
+            Cursor.Slice<WhatsAppSession> slice = Cursor.slice(rows, size, s -> new Cursor(s.updatedAt, s.id));
+            List<WhatsAppSession> page = slice.rows();
             // One query for the latest message of every session on the page (no N+1).
             return messages.latestOfSessions(page.stream().map(s -> s.id).toList()).map(latest -> {
                 Instant now = Instant.now();
-                return new PageResponse<>(page.stream().map(s -> toResponse(s, latest.get(s.id), now)).toList(), next);
+                return new PageResponse<>(page.stream().map(s -> toResponse(s, latest.get(s.id), now)).toList(),
+                        slice.nextCursor());
             });
         });
     }

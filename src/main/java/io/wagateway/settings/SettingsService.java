@@ -59,10 +59,8 @@ public class SettingsService {
     public Uni<PageResponse<SettingsResponse>> list(String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         return repository.page(Cursor.decode(cursor), size + 1).map(rows -> {
-            List<WhatsAppSettings> page = rows.size() > size ? rows.subList(0, size) : rows;
-            String next = rows.size() > size ? new Cursor(page.get(size - 1).createdAt, page.get(size - 1).id).encode()
-                    : null;
-            return new PageResponse<>(page.stream().map(this::toResponse).toList(), next);
+            Cursor.Slice<WhatsAppSettings> slice = Cursor.slice(rows, size, row -> new Cursor(row.createdAt, row.id));
+            return new PageResponse<>(slice.rows().stream().map(this::toResponse).toList(), slice.nextCursor());
         });
     }
 

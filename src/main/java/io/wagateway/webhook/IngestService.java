@@ -42,12 +42,24 @@ public class IngestService {
     private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
 
     /** What happened to a delivery, and what the HTTP answer says. */
-    public record Result(Outcome outcome, int stored, int duplicates, int statusesApplied, int statusesPending,
-            List<String> storedTypes, String detail) {
+    public record Result(Outcome outcome, int stored, int duplicates, List<String> storedTypes,
+            List<StatusResult> statuses, String detail) {
 
         static Result of(Outcome outcome, String detail) {
-            return new Result(outcome, 0, 0, 0, 0, List.of(), detail);
+            return new Result(outcome, 0, 0, List.of(), List.of(), detail);
         }
+
+        public int statusesApplied() {
+            return (int) statuses.stream().filter(s -> s.outcome() == IngestRepository.StatusOutcome.APPLIED).count();
+        }
+
+        public int statusesPending() {
+            return (int) statuses.stream().filter(s -> s.outcome() == IngestRepository.StatusOutcome.PENDING).count();
+        }
+    }
+
+    /** What one status did; counted in the metrics only once its transaction committed. */
+    public record StatusResult(String status, IngestRepository.StatusOutcome outcome) {
     }
 
     private final Pool pool;
@@ -198,15 +210,16 @@ public class IngestService {
         }
         statuses.sort(Comparator.comparing(StatusUpdate::messageId));
         if (rows.isEmpty() && statuses.isEmpty()) {
-            return Uni.createFrom().item(new Result(Outcome.STORED, 0, 0, 0, 0, List.of(),
+            return Uni.createFrom().item(new Result(Outcome.STORED, 0, 0, List.of(), List.of(),
                     skipped > 0 ? skipped + " item(s) without id skipped" : "nothing to store"));
         }
         Uni<Result> work;
         if (rows.size() == 1 && statuses.isEmpty()) {
             // A lone message is one atomic statement: no BEGIN/COMMIT round trips.
             work = repository.insertInbound(pool, rows.get(0))
-                    .map(stored -> stored ? new Result(Outcome.STORED, 1, 0, 0, 0, List.of(rows.get(0).messageType()), null)
-                            : new Result(Outcome.DUPLICATE, 0, 1, 0, 0, List.of(), null));
+                    .map(stored -> stored
+                            ? new Result(Outcome.STORED, 1, 0, List.of(rows.get(0).messageType()), List.of(), null)
+                            : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null));
         } else {
             work = pool.withTransaction(tx -> storeAll(tx, rows, statuses));
         }
@@ -217,14 +230,16 @@ public class IngestService {
     }
 
     private Uni<Result> storeAll(SqlClient tx, List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses) {
-        int[] counts = new int[4];
         List<String> storedTypes = new ArrayList<>();
+        int[] duplicates = new int[1];
+        List<StatusResult> statusResults = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IngestRepository.InboundRow row : rows) {
             chain = chain.chain(() -> repository.insertInbound(tx, row).invoke(stored -> {
-                counts[stored ? 0 : 1]++;
                 if (stored) {
                     storedTypes.add(row.messageType());
+                } else {
+                    duplicates[0]++;
                 }
             }).replaceWithVoid());
         }
@@ -232,21 +247,17 @@ public class IngestService {
             MessageStatus known = MessageStatus.fromWire(status.status());
             chain = chain.chain(() -> repository.applyStatus(tx, status.messageId(), known.wireName(), known.rank(),
                     status.timestamp(), json(status.errors()), json(status.raw()))
-                    .invoke(outcome -> {
-                        metrics.status(known.wireName(), outcome);
-                        if (outcome == IngestRepository.StatusOutcome.APPLIED) {
-                            counts[2]++;
-                        } else if (outcome == IngestRepository.StatusOutcome.PENDING) {
-                            counts[3]++;
-                        }
-                    }).replaceWithVoid());
+                    .invoke(outcome -> statusResults.add(new StatusResult(known.wireName(), outcome)))
+                    .replaceWithVoid());
         }
-        return chain.map(ignored -> new Result(counts[0] == 0 && counts[1] > 0 && statuses.isEmpty()
-                ? Outcome.DUPLICATE : Outcome.STORED, counts[0], counts[1], counts[2], counts[3], storedTypes, null));
+        return chain.map(ignored -> new Result(storedTypes.isEmpty() && duplicates[0] > 0 && statuses.isEmpty()
+                ? Outcome.DUPLICATE : Outcome.STORED, storedTypes.size(), duplicates[0], storedTypes, statusResults,
+                null));
     }
 
     private void countStored(Result result) {
         result.storedTypes().forEach(metrics::messageStored);
+        result.statuses().forEach(s -> metrics.status(s.status(), s.outcome()));
         for (int i = 0; i < result.duplicates(); i++) {
             metrics.duplicate();
         }

@@ -2,7 +2,7 @@ package io.wagateway.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import io.wagateway.security.ConstantTime;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -26,12 +26,12 @@ public final class SignatureVerifier {
         if (presented == null) {
             return false;
         }
-        boolean match = false;
+        // Every secret's HMAC is computed and compared: the time taken does not tell which one matched.
+        List<byte[]> expected = new java.util.ArrayList<>(secrets.size());
         for (byte[] secret : secrets) {
-            // No early exit: the time taken does not tell which secret matched.
-            match |= MessageDigest.isEqual(presented, hmac(secret, body));
+            expected.add(hmac(secret, body));
         }
-        return match;
+        return ConstantTime.indexOf(presented, expected) >= 0;
     }
 
     /** The signature bytes of a well-formed header, else null. */

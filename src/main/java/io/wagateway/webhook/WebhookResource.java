@@ -77,7 +77,8 @@ public class WebhookResource {
             @HeaderParam("X-Hub-Signature-256") String signature) {
         return ingest.receive(body == null ? new byte[0] : body, signature).map(result -> switch (result.outcome()) {
             case STORED, DUPLICATE -> Response.ok(WebhookAck.json(result.stored(), result.duplicates(),
-                    result.statusesApplied(), result.statusesPending()), MediaType.APPLICATION_JSON_TYPE).build();
+                    result.statusesApplied(), result.statusesPending()), MediaType.APPLICATION_JSON_TYPE)
+                    .build();
             case REJECTED_SIGNATURE -> ProblemMapper.toResponse(Problem.of(401, "Invalid signature",
                     "X-Hub-Signature-256 must be sha256=<hex HMAC-SHA256 of the raw body> under a configured app secret."));
             case INVALID -> ProblemMapper.toResponse(Problem.of(400, "Invalid delivery", result.detail()));

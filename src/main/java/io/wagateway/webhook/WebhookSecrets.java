@@ -2,13 +2,13 @@ package io.wagateway.webhook;
 
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.LogThrottle;
+import io.wagateway.security.ConstantTime;
 import io.wagateway.settings.SettingsChanged;
 import io.wagateway.settings.SettingsCredentials;
 import io.wagateway.settings.SettingsService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -94,14 +94,8 @@ public class WebhookSecrets {
         if (token == null || token.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        byte[] digest = sha256(token);
-        return snapshot().map(s -> {
-            boolean match = false;
-            for (byte[] known : s.verifyTokenDigests()) {
-                match |= MessageDigest.isEqual(digest, known);
-            }
-            return match;
-        });
+        byte[] digest = ConstantTime.sha256(token);
+        return snapshot().map(s -> ConstantTime.indexOf(digest, s.verifyTokenDigests()) >= 0);
     }
 
     private Uni<Snapshot> load() {
@@ -114,18 +108,10 @@ public class WebhookSecrets {
                     rows.stream().map(SettingsCredentials::appSecret).filter(Objects::nonNull).filter(s -> !s.isEmpty())
                             .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
                     rows.stream().map(SettingsCredentials::webhookToken).filter(Objects::nonNull)
-                            .map(WebhookSecrets::sha256).toList(),
+                            .map(ConstantTime::sha256).toList(),
                     Set.copyOf(numbers), Instant.now());
             current.set(snapshot);
             return snapshot;
         });
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
