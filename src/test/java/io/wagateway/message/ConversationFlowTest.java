@@ -37,9 +37,7 @@ class ConversationFlowTest {
 
     @BeforeEach
     void resetGraph() {
-        graph = GraphApiMock.client();
-        graph.resetRequests();
-        graph.resetMappings();
+        graph = GraphApiMock.resetClient();
     }
 
     /** A signed delivery to one of our business numbers (Webhooks builds them for its fixed number only). */

@@ -48,10 +48,7 @@ class MessageResourceTest {
 
     @BeforeEach
     void resetGraph() {
-        graph = GraphApiMock.client();
-        graph.resetRequests();
-        graph.resetMappings();
-        graph.resetScenarios();
+        graph = GraphApiMock.resetClient();
     }
 
     static String messagesPath(String phoneNumberId) {

@@ -45,4 +45,13 @@ public class GraphApiMock implements QuarkusTestResourceLifecycleManager {
         }
         return new WireMock("127.0.0.1", Integer.parseInt(port));
     }
+
+    /** A client of the mock with no stubs, no recorded requests and no scenario state left by other tests. */
+    public static WireMock resetClient() {
+        WireMock graph = client();
+        graph.resetRequests();
+        graph.resetMappings();
+        graph.resetScenarios();
+        return graph;
+    }
 }
