@@ -31,6 +31,15 @@ need_tools() {
   java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])' || die "Java 17+ required"
 }
 
+# need_wrk: wrk (Debian package "wrk", 4.x with LuaJIT) for the closed-loop levels
+need_wrk() {
+  if ! command -v wrk >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    log "installing wrk (Debian package)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || true
+  fi
+  command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk), or run with --loadgen java"
+}
+
 # need_server: the PostgreSQL server at PGHOST:PGPORT (default 127.0.0.1:5432) must answer; clusters that are
 # installed but down are started the way .ci/run does
 need_server() {
@@ -152,6 +161,31 @@ hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 loadgen() {
   local mode=$1; shift
   java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$mode" --self-warmup "${LOADGEN_SELF_WARMUP:-2000}" "$@"
+}
+
+# wrk_closed C PHASE SECONDS URL OUT_JSON ACKED_FILE: pre-signed deliveries (signed by the load generator's
+# `prepare` mode before the clock starts, 10,000 per second of run) posted by wrk at concurrency C for SECONDS,
+# closed loop; the 200s' wamids are appended to ACKED_FILE; wrk's own CPU time goes in as loadgen_cpu_s
+wrk_closed() {
+  local c=$1 phase=$2 secs=$3 url=$4 out=$5 acked=$6 bodies="${5%.json}.bodies.tsv" count=$(( $3 * 10000 ))
+  java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase "$phase" --count "$count" \
+    --out "$bodies" || die "preparing deliveries failed"
+  WRK_OUT="$out.wrk" python3 - "$out" wrk -t 1 -c "$c" -d "${secs}s" --timeout 30s -s "$BENCH_DIR/wrk/deliveries.lua" "$url" \
+    -- "$bodies" 1 "$out.acked" "$phase" <<'PY' || die "wrk failed"
+import json, os, resource, subprocess, sys
+out, cmd = sys.argv[1], sys.argv[2:]
+rc = subprocess.call(cmd, stdout=open(out + ".txt", "w"))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+if rc != 0 or not os.path.exists(out + ".wrk"):
+    sys.exit(f"wrk exited with {rc}")
+r = json.load(open(out + ".wrk"))
+r.update({"mode": "closed", "phase": cmd[cmd.index("--") + 4], "concurrency": int(cmd[cmd.index("-c") + 1]),
+          "loadgen_cpu_s": round(usage.ru_utime + usage.ru_stime, 2)})
+json.dump(r, open(out, "w"))
+os.remove(out + ".wrk")
+PY
+  cat "$out.acked".* >>"$acked"; rm -f "$out.acked".* "$bodies"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(f\"{r['phase']} c={r['concurrency']} (wrk): {r['requests']} req, {r['ok']} ok, {r['throughput']} ok/s, p50 {r['latency_ms']['p50']:.2f} ms, p99 {r['latency_ms']['p99']:.2f} ms, codes {r['codes']}\")" "$out"
 }
 
 # verify DB ACKED_FILE [STATUS_ACKED_FILE] [RUN_ID]: JSON with acked / lost / duplicated / status checks

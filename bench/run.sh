@@ -13,7 +13,8 @@ usage() {
 usage: bench/run.sh [options]
   --skip-build         do not run ./mvnw package (use the existing target/quarkus-app)
   --levels "8 32 128"  concurrency levels (closed loop)
-  --count N            deliveries per level (default 20000)
+  --seconds S          seconds per level with wrk (default 10)
+  --count N            deliveries per level with --loadgen java (default 20000)
   --warmup N           warm-up deliveries before measuring (default 10000)
   --mix N              requests in the message/status mix run at concurrency 32 (default 8000)
   --rate-seconds S     duration of the open-loop run at half the max rate (default 30)
@@ -26,21 +27,24 @@ usage: bench/run.sh [options]
   --no-fault           skip bench/fault.sh
   --no-results         do not write bench/results
   --unrouted           do not add a settings row for the senders' phone_number_id (every message "unrouted")
+  --loadgen wrk|java   closed-loop levels driven by wrk (default; installed from Debian's packages when missing)
+                       or by the Java load generator (Vert.x + HdrHistogram, which also runs the other phases)
   --jfr                record the service with Java Flight Recorder and print its hotspots (bench/jfr-top.py)
   --premigrate         apply the Flyway SQL files with psql before starting the service (for another
                        implementation of the same contract, BENCH_SERVICE_JAR=..., that does not migrate)
 USAGE
 }
 
-LEVELS="8 32 128"; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
+LEVELS="8 32 128"; SECONDS_PER_LEVEL=10; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
 # JVM options proposed for the container image (README "Benchmark"): small serial-GC heap, C1 only, and glibc
 # malloc arenas capped (MALLOC_ARENA_MAX, set in lib.sh); --jvm-opts "" runs the JVM's own defaults
-JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0
+JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0; LOADGEN=wrk
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
     --levels) LEVELS=$2; shift ;;
     --count) COUNT=$2; shift ;;
+    --seconds) SECONDS_PER_LEVEL=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --mix) MIX=$2; shift ;;
     --rate-seconds) RATE_SECONDS=$2; shift ;;
@@ -48,11 +52,12 @@ while (($#)); do
     --jvm-opts) JVM_OPTS=$2; shift ;;
     --pool-size) POOL_SIZE=$2; shift ;;
     --port) PORT=$2; shift ;;
-    --quick) QUICK=1; COUNT=2000; WARMUP=1000; MIX=800; RATE_SECONDS=5; PGBENCH_SECONDS=3; RESULTS=0 ;;
+    --quick) QUICK=1; SECONDS_PER_LEVEL=2; COUNT=2000; WARMUP=1000; MIX=800; RATE_SECONDS=5; PGBENCH_SECONDS=3; RESULTS=0 ;;
     --no-fault) FAULT=0 ;;
     --no-results) RESULTS=0 ;;
     --premigrate) PREMIGRATE=1 ;;
     --jfr) JFR=1 ;;
+    --loadgen) LOADGEN=$2; shift ;;
     --unrouted) UNROUTED=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage; die "unknown option $1" ;;
@@ -81,6 +86,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 need_tools
+[ "$LOADGEN" = wrk ] && need_wrk
 need_server
 pg_find_postmaster
 [ -f "$SQL_FILE" ] || die "no per-message SQL at $SQL_FILE (the webhook's db/ingest/inbound-message.sql)"
@@ -125,9 +131,13 @@ log "warm-up: $WARMUP deliveries at concurrency 32"
 loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "$WARMUP" --out "$OUT/warmup.json"
 
 for c in $LEVELS; do
-  log "closed loop: $COUNT deliveries at concurrency $c"
+  log "closed loop at concurrency $c: $( [ "$LOADGEN" = wrk ] && echo "$SECONDS_PER_LEVEL s with wrk" || echo "$COUNT deliveries")"
   cpu0=$(cpu_s "$SERVICE_PID"); pg0=$(pg_cpu_s)
-  loadgen closed "${LG[@]}" --phase "c$c" --concurrency "$c" --count "$COUNT" --out "$OUT/closed-c$c.json"
+  if [ "$LOADGEN" = wrk ]; then
+    wrk_closed "$c" "c$c" "$SECONDS_PER_LEVEL" "$URL" "$OUT/closed-c$c.json" "$OUT/acked.txt"
+  else
+    loadgen closed "${LG[@]}" --phase "c$c" --concurrency "$c" --count "$COUNT" --out "$OUT/closed-c$c.json"
+  fi
   echo "$cpu0 $(cpu_s "$SERVICE_PID") $pg0 $(pg_cpu_s)" >"$OUT/cpu-c$c.txt"
   cp "$OUT/acked.txt" "$OUT/acked-upto-c$c.txt"
   run_pgbench "$c"
@@ -164,7 +174,7 @@ cat >"$OUT/meta.json" <<JSON
  "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)",
  "java":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","postgres":"$(psql -X -Atc 'show server_version' -d postgres)",
  "git_commit":"$(git -C "$ROOT_DIR" rev-parse --short HEAD)","jvm_opts":"$JVM_OPTS","malloc_arena_max":"${MALLOC_ARENA_MAX:-default}","pool_size":"${POOL_SIZE:-default}","unrouted":$UNROUTED,
- "levels":"$LEVELS","count":$COUNT,"warmup":$WARMUP,"mix":$MIX,"rate_seconds":$RATE_SECONDS,"pgbench_seconds":$PGBENCH_SECONDS,
+ "levels":"$LEVELS","loadgen":"$LOADGEN","seconds_per_level":$SECONDS_PER_LEVEL,"count":$COUNT,"warmup":$WARMUP,"mix":$MIX,"rate_seconds":$RATE_SECONDS,"pgbench_seconds":$PGBENCH_SECONDS,
  "start_ms":$START_MS,"quarkus_started_s":"$(grep -o 'started in [0-9.]*s' "$OUT/service.log" | head -1 | tr -dc '0-9.')","rss_start_kb":$RSS_START,"rss_end_kb":$RSS_END,"rss_peak_kb":$HWM,
  "service_error_log_lines":$(cat "$OUT/service-errors.txt"),
  "load_before":"$LOAD_BEFORE","load_after":"$LOAD_AFTER","quick":$QUICK}

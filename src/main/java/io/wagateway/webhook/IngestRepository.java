@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The SQL of webhook ingestion, run on the reactive PostgreSQL client directly: each step is one native
@@ -26,6 +29,7 @@ public class IngestRepository {
     static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
 
     private final String insertInbound = load("inbound-message.sql");
+    private final String insertInboundBatch = load("inbound-batch.sql");
     private final String updateStatus = load("status-update.sql");
     private final String insertPending = load("pending-status.sql");
     private final String applyPending = load("apply-pending.sql");
@@ -43,6 +47,39 @@ public class IngestRepository {
                 .addValue(row.messageType())
                 .addValue(row.metadataJson());
         return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /**
+     * Several inbound messages (distinct wamids, sorted by phone number then wamid) in one statement; returns
+     * the wamids stored now, the others were stored before.
+     */
+    public Uni<Set<String>> insertInboundBatch(SqlClient client, List<InboundRow> rows) {
+        int n = rows.size();
+        String[] waIds = new String[n], names = new String[n], phones = new String[n], numberIds = new String[n],
+                wamids = new String[n], contents = new String[n], types = new String[n], metadata = new String[n];
+        OffsetDateTime[] timestamps = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            InboundRow row = rows.get(i);
+            waIds[i] = row.waId();
+            names[i] = row.displayName();
+            phones[i] = row.phoneNumber();
+            numberIds[i] = row.phoneNumberId();
+            timestamps[i] = utc(row.timestamp());
+            wamids[i] = row.wamid();
+            contents[i] = row.content();
+            types[i] = row.messageType();
+            metadata[i] = row.metadataJson();
+        }
+        Tuple params = Tuple.tuple().addArrayOfString(waIds).addArrayOfString(names).addArrayOfString(phones)
+                .addArrayOfString(numberIds).addArrayOfOffsetDateTime(timestamps).addArrayOfString(wamids)
+                .addArrayOfString(contents).addArrayOfString(types).addArrayOfString(metadata);
+        return client.preparedQuery(insertInboundBatch).execute(params).map(result -> {
+            Set<String> stored = new HashSet<>(result.size() * 2);
+            for (Row row : result) {
+                stored.add(row.getString(0));
+            }
+            return stored;
+        });
     }
 
     /** Outcome of one status: moved the message forward, was stale/repeated, or was kept for later. */

@@ -64,15 +64,17 @@ public class IngestService {
 
     private final Pool pool;
     private final IngestRepository repository;
+    private final InboundBatcher batcher;
     private final WebhookSecrets secrets;
     private final WebhookMetrics metrics;
     private final WebhookConfig config;
     private final ObjectMapper mapper;
 
-    public IngestService(Pool pool, IngestRepository repository, WebhookSecrets secrets, WebhookMetrics metrics,
+    public IngestService(Pool pool, IngestRepository repository, InboundBatcher batcher, WebhookSecrets secrets, WebhookMetrics metrics,
             WebhookConfig config, ObjectMapper mapper) {
         this.pool = pool;
         this.repository = repository;
+        this.batcher = batcher;
         this.secrets = secrets;
         this.metrics = metrics;
         this.config = config;
@@ -215,16 +217,16 @@ public class IngestService {
         }
         Uni<Result> work;
         if (rows.size() == 1 && statuses.isEmpty()) {
-            // A lone message is one atomic statement: no BEGIN/COMMIT round trips.
-            work = repository.insertInbound(pool, rows.get(0))
+            // A lone message is one atomic statement, grouped with concurrent deliveries' (group commit).
+            work = batcher.store(rows.get(0))
                     .map(stored -> stored
                             ? new Result(Outcome.STORED, 1, 0, List.of(rows.get(0).messageType()), List.of(), null)
                             : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null));
         } else {
-            work = pool.withTransaction(tx -> storeAll(tx, rows, statuses));
+            work = pool.withTransaction(tx -> storeAll(tx, rows, statuses))
+                    .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1);
         }
         return work
-                .onFailure(IngestService::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
                 .ifNoItem().after(config.ingestTimeout()).fail()
                 .invoke(this::countStored);
     }
@@ -290,12 +292,6 @@ public class IngestService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Deadlocks and serialization failures are worth an immediate retry; anything else answers 503. */
-    private static boolean isTransient(Throwable failure) {
-        return failure instanceof PgException pg
-                && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
     }
 
     private static String describe(Throwable failure) {

@@ -27,4 +27,18 @@ public interface WebhookConfig {
     /** A delivery not stored within this time is answered 503, so that Meta retries it. */
     @WithDefault("10s")
     Duration ingestTimeout();
+
+    /**
+     * Group commit: lone inbound messages of concurrent deliveries are stored together, up to this many per
+     * statement (one round trip, one commit). 1 stores each delivery on its own.
+     */
+    @WithDefault("64")
+    int ingestBatchSize();
+
+    /**
+     * How many group statements may run at once (each holds one pooled connection). Deliveries that arrive
+     * while all are busy wait and go together into the next one; nothing waits when one is free.
+     */
+    @WithDefault("4")
+    int ingestConcurrency();
 }

@@ -1,6 +1,7 @@
 package io.wagateway.webhook;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ public class WebhookMetrics {
     private final Counter duplicates;
     private final Counter unrouted;
     private final Timer ingestLatency;
+    private final DistributionSummary ingestBatch;
     /** Tagged counters looked up once: a registry lookup per message costs more than the increment. */
     private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
 
@@ -39,6 +41,13 @@ public class WebhookMetrics {
         ingestLatency = Timer.builder("whatsapp.webhook.ingest")
                 .description("Time from a delivery's arrival to its answer (signature, parse, store, commit)")
                 .publishPercentileHistogram().register(registry);
+        ingestBatch = DistributionSummary.builder("whatsapp.webhook.ingest.batch")
+                .description("Inbound messages written per statement (group commit of concurrent deliveries)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+    }
+
+    public void ingestBatch(int messages) {
+        ingestBatch.record(messages);
     }
 
     public void delivery(Outcome outcome) {

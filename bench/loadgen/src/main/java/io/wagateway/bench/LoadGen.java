@@ -55,7 +55,9 @@ import java.util.function.Supplier;
  *   <li>{@code mix}: 1 new text message : 3 statuses (sent, delivered, read) for messages stored earlier
  *       (wamids from --acked-in), shuffled, closed loop;</li>
  *   <li>{@code bad}: like closed/--duration, plus concurrent malformed / unsigned / badly signed / oversized
- *       requests and slow-loris sockets.</li>
+ *       requests and slow-loris sockets;</li>
+ *   <li>{@code prepare}: writes --count pre-signed text deliveries to --out (wamid TAB signature TAB body per
+ *       line) for wrk, which drives the closed-loop levels (bench/wrk/deliveries.lua).</li>
  * </ul>
  * Results: a JSON file (--out), the acknowledged (HTTP 200) message wamids appended to --acked, and for mix
  * the acknowledged statuses to --status-acked ("wamid,status" lines).
@@ -74,7 +76,7 @@ public final class LoadGen {
 
         Args(String[] a) {
             if (a.length == 0) {
-                throw new IllegalArgumentException("usage: LoadGen closed|rate|mix|bad --url URL --secret S ...");
+                throw new IllegalArgumentException("usage: LoadGen closed|rate|mix|bad|prepare --url URL --secret S ...");
             }
             mode = a[0];
             for (int i = 1; i < a.length; i++) {
@@ -470,6 +472,22 @@ public final class LoadGen {
         Args a = new Args(argv);
         if (a.mode.equals("sign")) { // self-check against the reference test vectors
             System.out.println(new Payloads(a.req("secret"), "x", 1).sign(Files.readAllBytes(Path.of(a.req("file")))));
+            return;
+        }
+        if (a.mode.equals("prepare")) { // pre-signed deliveries for wrk (bench/wrk/deliveries.lua): wamid TAB signature TAB body
+            Payloads pp = new Payloads(a.req("secret"), a.req("run-id"), a.i("senders", 1000));
+            String ph = a.s("phase", "wrk");
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(a.req("out"))))) {
+                for (int i = 0; i < a.i("count", 0); i++) {
+                    Item it = pp.text(ph, i);
+                    w.print(it.wamid());
+                    w.print('\t');
+                    w.print(it.sig());
+                    w.print('\t');
+                    w.print(new String(it.body(), StandardCharsets.UTF_8));
+                    w.print('\n');
+                }
+            }
             return;
         }
         URI url = URI.create(a.req("url"));

@@ -1,0 +1,180 @@
+package io.wagateway.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit for lone inbound messages, the bulk of Meta's traffic. A message is written at once when a
+ * statement slot is free ({@code gateway.whatsapp.ingest-concurrency}); messages that arrive while every slot
+ * is busy wait and are then written together by one statement ({@code inbound-batch.sql}), so PostgreSQL
+ * parses, plans, locks and commits once for many deliveries. No timer: an idle service writes each message
+ * alone, with the same statement and latency as without batching.
+ *
+ * <p>Each delivery is answered from the commit that holds its message. When a group fails with an error
+ * PostgreSQL reports (not an outage), its messages are written again one by one, so one poisoned message
+ * never costs the others their 200; an outage fails them all, and each is answered 503.
+ */
+@ApplicationScoped
+public class InboundBatcher {
+
+    private static final Logger LOG = Logger.getLogger(InboundBatcher.class);
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final Pool pool;
+    private final IngestRepository repository;
+    private final WebhookMetrics metrics;
+    private final int maxBatch;
+    private final int maxConcurrency;
+
+    /** Guarded by {@code this}, like {@link #running}. */
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int running;
+
+    public InboundBatcher(Pool pool, IngestRepository repository, WebhookMetrics metrics, WebhookConfig config) {
+        this.pool = pool;
+        this.repository = repository;
+        this.metrics = metrics;
+        this.maxBatch = Math.max(1, config.ingestBatchSize());
+        this.maxConcurrency = Math.max(1, config.ingestConcurrency());
+    }
+
+    /** Stores one inbound message: true when stored now, false when its wamid was stored before. */
+    public Uni<Boolean> store(IngestRepository.InboundRow row) {
+        return Uni.createFrom().emitter(emitter -> {
+            Pending pending = new Pending(row, emitter, Vertx.currentContext());
+            // A request that gave up (ingest timeout) before its turn is not written: it was answered 503.
+            emitter.onTermination(() -> pending.abandoned = true);
+            synchronized (this) {
+                queue.add(pending);
+            }
+            drain();
+        });
+    }
+
+    private void drain() {
+        List<Pending> batch;
+        synchronized (this) {
+            if (running >= maxConcurrency) {
+                return;
+            }
+            batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+            while (batch.size() < maxBatch && !queue.isEmpty()) {
+                Pending next = queue.poll();
+                if (!next.abandoned) {
+                    batch.add(next);
+                }
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            running++;
+        }
+        metrics.ingestBatch(batch.size());
+        write(batch).subscribe().with(ignored -> finished(), failure -> finished());
+    }
+
+    private void finished() {
+        synchronized (this) {
+            running--;
+        }
+        drain();
+    }
+
+    private Uni<Void> write(List<Pending> batch) {
+        // One row per wamid: concurrent redeliveries of one message share its row; the first is "stored".
+        Map<String, List<Pending>> byWamid = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+            byWamid.computeIfAbsent(pending.row.wamid(), k -> new ArrayList<>(1)).add(pending);
+        }
+        if (byWamid.size() == 1) {
+            List<Pending> same = byWamid.values().iterator().next();
+            return writeOne(same.get(0).row, same);
+        }
+        List<IngestRepository.InboundRow> rows = new ArrayList<>(byWamid.size());
+        byWamid.values().forEach(same -> rows.add(same.get(0).row));
+        rows.sort(Comparator.comparing(IngestRepository.InboundRow::phoneNumber)
+                .thenComparing(IngestRepository.InboundRow::wamid));
+        return repository.insertInboundBatch(pool, rows)
+                .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
+                .onItem().invoke(stored -> byWamid.forEach((wamid, same) -> answer(same, stored.contains(wamid))))
+                .replaceWithVoid()
+                .onFailure(PgException.class).recoverWithUni(failure -> {
+                    LOG.warnf("A group of %d inbound messages was refused (PostgreSQL %s: %s); writing them one by "
+                            + "one", rows.size(), ((PgException) failure).getSqlState(),
+                            ((PgException) failure).getErrorMessage());
+                    Uni<Void> each = Uni.createFrom().voidItem();
+                    for (List<Pending> same : byWamid.values()) {
+                        each = each.chain(() -> writeOne(same.get(0).row, same));
+                    }
+                    return each;
+                })
+                .onFailure().invoke(failure -> byWamid.values().forEach(same -> fail(same, failure)))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> writeOne(IngestRepository.InboundRow row, List<Pending> same) {
+        return repository.insertInbound(pool, row)
+                .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
+                .onItem().invoke(stored -> answer(same, stored))
+                .onFailure().invoke(failure -> fail(same, failure))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private static void answer(List<Pending> same, boolean stored) {
+        for (int i = 0; i < same.size(); i++) {
+            same.get(i).complete(stored && i == 0);
+        }
+    }
+
+    private static void fail(List<Pending> same, Throwable failure) {
+        same.forEach(pending -> pending.fail(failure));
+    }
+
+    static boolean isTransient(Throwable failure) {
+        return failure instanceof PgException pg
+                && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+    }
+
+    /** One waiting delivery's message; answered on the Vert.x context of its request. */
+    private static final class Pending {
+        final IngestRepository.InboundRow row;
+        final UniEmitter<? super Boolean> emitter;
+        final Context context;
+        volatile boolean abandoned;
+
+        Pending(IngestRepository.InboundRow row, UniEmitter<? super Boolean> emitter, Context context) {
+            this.row = row;
+            this.emitter = emitter;
+            this.context = context;
+        }
+
+        void complete(boolean stored) {
+            onContext(() -> emitter.complete(stored));
+        }
+
+        void fail(Throwable failure) {
+            onContext(() -> emitter.fail(failure));
+        }
+
+        private void onContext(Runnable action) {
+            if (context == null || context == Vertx.currentContext()) {
+                action.run();
+            } else {
+                context.runOnContext(ignored -> action.run());
+            }
+        }
+    }
+}

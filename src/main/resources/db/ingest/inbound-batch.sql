@@ -1,0 +1,47 @@
+-- Several lone inbound messages from concurrent deliveries, as one atomic statement (group commit): the
+-- same effect as inbound-message.sql once per message, in one round trip and one commit. Only used for two
+-- or more messages; one message alone runs inbound-message.sql (the statement the benchmark's pgbench runs).
+-- Parameters are parallel arrays, one element per message, sorted by phone number then wamid so that
+-- concurrent statements lock rows in the same order: $1 wa_id[], $2 display_name[] (null keeps the stored
+-- one), $3 phone_number[], $4 phone_number_id[], $5 Meta timestamp[], $6 wamid[], $7 content[],
+-- $8 message_type[], $9 metadata[] (JSON text). Returns the wamids stored now; the others were known.
+-- A sender or a phone number that appears twice is upserted once (INSERT ... ON CONFLICT DO UPDATE may not
+-- touch a row twice in one statement): the newest non-null display name, the latest timestamps.
+WITH input AS (
+    SELECT *
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                $8::text[], $9::text[]) WITH ORDINALITY
+         AS i (wa_id, display_name, phone_number, phone_number_id, ts, wamid, content, message_type, metadata, ord)
+), fresh AS (
+    SELECT * FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
+), profile AS (
+    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
+    SELECT DISTINCT ON (wa_id) wa_id, display_name, now() FROM fresh
+    ORDER BY wa_id, display_name IS NULL, ord DESC
+    ON CONFLICT (wa_id) DO UPDATE
+        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+    RETURNING id, wa_id
+), session AS (
+    INSERT INTO whatsapp_sessions AS ws (phone_number, customer_profile_id, phone_number_id, last_message_at,
+                                         last_inbound_at, updated_at)
+    SELECT DISTINCT ON (f.phone_number) f.phone_number, p.id, f.phone_number_id, max(f.ts) OVER phone,
+           max(f.ts) OVER phone, now()
+    FROM fresh f JOIN profile p ON p.wa_id = f.wa_id
+    WINDOW phone AS (PARTITION BY f.phone_number)
+    ORDER BY f.phone_number, f.ord DESC
+    ON CONFLICT (phone_number) DO UPDATE
+        SET customer_profile_id = EXCLUDED.customer_profile_id,
+            phone_number_id     = EXCLUDED.phone_number_id,
+            last_message_at     = GREATEST(ws.last_message_at, EXCLUDED.last_message_at),
+            last_inbound_at     = GREATEST(ws.last_inbound_at, EXCLUDED.last_inbound_at),
+            updated_at          = now()
+    RETURNING id, phone_number
+)
+INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata, wa_timestamp,
+                               phone_number_id)
+SELECT s.id, f.wamid, 'INBOUND', f.content, f.message_type, f.metadata::jsonb, f.ts, f.phone_number_id
+FROM fresh f JOIN session s ON s.phone_number = f.phone_number
+ORDER BY f.ord
+ON CONFLICT (message_id) DO NOTHING
+RETURNING message_id
