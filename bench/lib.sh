@@ -188,6 +188,19 @@ PY
   python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(f\"{r['phase']} c={r['concurrency']} (wrk): {r['requests']} req, {r['ok']} ok, {r['throughput']} ok/s, p50 {r['latency_ms']['p50']:.2f} ms, p99 {r['latency_ms']['p99']:.2f} ms, codes {r['codes']}\")" "$out"
 }
 
+# wrk_rate RATE SECONDS URL OUT_JSON ACKED_FILE: open loop at RATE deliveries/s for SECONDS (after a 3 s lead-in at
+# the same rate), pre-signed deliveries, latency from each request's slot in the timetable (bench/wrk/rate.lua)
+wrk_rate() {
+  local rate=$1 secs=$2 url=$3 out=$4 acked=$5 lead=3 bodies="${4%.json}.bodies.tsv"
+  java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase halfrate \
+    --count "$(python3 -c "import math; print(math.ceil($rate * ($secs + $lead) * 1.02) + 100)")" --out "$bodies" \
+    || die "preparing deliveries failed"
+  WRK_OUT="$out" wrk -t 1 -c 256 -d "$((secs + lead + 2))s" --timeout 30s -s "$BENCH_DIR/wrk/rate.lua" "$url" \
+    -- "$bodies" "$out.acked" "$rate" "$secs" "$lead" >"$out.txt" || die "wrk failed"
+  cat "$out.acked".* >>"$acked"; rm -f "$out.acked".* "$bodies"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); l=r['latency_ms']; print(f\"halfrate (wrk): {r['target_rate']}/s target, {r['throughput']} ok/s, p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.2f} ms, codes {r['codes']}, sent late {r['sent_late']}\")" "$out"
+}
+
 # verify DB ACKED_FILE [STATUS_ACKED_FILE] [RUN_ID]: JSON with acked / lost / duplicated / status checks
 verify_db() {
   local db=$1 acked=$2 stacked=${3:-/dev/null} run=${4:-}

@@ -27,8 +27,9 @@ usage: bench/run.sh [options]
   --no-fault           skip bench/fault.sh
   --no-results         do not write bench/results
   --unrouted           do not add a settings row for the senders' phone_number_id (every message "unrouted")
-  --loadgen wrk|java   closed-loop levels driven by wrk (default; installed from Debian's packages when missing)
-                       or by the Java load generator (Vert.x + HdrHistogram, which also runs the other phases)
+  --loadgen wrk|java   closed-loop levels and the open loop driven by wrk (default; installed from Debian's
+                       packages when missing) or by the Java load generator (Vert.x + HdrHistogram), which
+                       always runs the warm-up, the message/status mix and the fault runs
   --jfr                record the service with Java Flight Recorder and print its hotspots (bench/jfr-top.py)
   --premigrate         apply the Flyway SQL files with psql before starting the service (for another
                        implementation of the same contract, BENCH_SERVICE_JAR=..., that does not migrate)
@@ -151,7 +152,11 @@ loadgen mix "${LG[@]}" --phase mix --concurrency 32 --count "$MIX" --acked-in "$
 MAX_TPUT=$(python3 -c "import json,sys; print(max(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/closed-c*.json)
 HALF=$(python3 -c "print(round($MAX_TPUT/2))")
 log "open loop: $HALF deliveries/s (half of the best $MAX_TPUT/s) for $RATE_SECONDS s"
-loadgen rate "${LG[@]}" --phase halfrate --rate "$HALF" --duration "$RATE_SECONDS" --out "$OUT/halfrate.json"
+if [ "$LOADGEN" = wrk ]; then
+  wrk_rate "$HALF" "$RATE_SECONDS" "$URL" "$OUT/halfrate.json" "$OUT/acked.txt"
+else
+  loadgen rate "${LG[@]}" --phase halfrate --rate "$HALF" --duration "$RATE_SECONDS" --out "$OUT/halfrate.json"
+fi
 
 RSS_END=$(rss_kb "$SERVICE_PID"); HWM=$(hwm_kb "$SERVICE_PID")
 log "service RSS after the run: $((RSS_END / 1024)) MiB (peak $((HWM / 1024)) MiB)"

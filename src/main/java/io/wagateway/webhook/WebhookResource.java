@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -96,10 +97,15 @@ public class WebhookResource {
             @Schema(description = "Statuses that moved a message forward", example = "0") int statusesApplied,
             @Schema(description = "Statuses kept for a message not stored yet", example = "0") int statusesPending) {
 
-        /** Written by hand: on the hottest path of the service, Jackson's entity writer cost ~14 % of its CPU. */
-        static String json(int stored, int duplicates, int statusesApplied, int statusesPending) {
-            return "{\"stored\":" + stored + ",\"duplicates\":" + duplicates + ",\"statusesApplied\":"
-                    + statusesApplied + ",\"statusesPending\":" + statusesPending + "}";
+        /**
+         * Written by hand as bytes: on the hottest path of the service, Jackson's entity writer cost ~14 % of its
+         * CPU, and even a String entity still goes through it (an output stream per response); a byte[] entity
+         * is handed to the HTTP response as it is.
+         */
+        static byte[] json(int stored, int duplicates, int statusesApplied, int statusesPending) {
+            return ("{\"stored\":" + stored + ",\"duplicates\":" + duplicates + ",\"statusesApplied\":"
+                    + statusesApplied + ",\"statusesPending\":" + statusesPending + "}")
+                    .getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 }
