@@ -88,7 +88,7 @@ start_service() {
   GATEWAY_ADMIN_API_KEYS="$BENCH_ADMIN_KEY" \
   GATEWAY_WHATSAPP_APP_SECRETS="$BENCH_SECRET" \
   QUARKUS_HTTP_PORT="$port" \
-    java $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
+    "${BENCH_JAVA:-java}" $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
   SERVICE_PID=$!
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)
@@ -113,10 +113,12 @@ add_settings() {
   [ "$code" = 201 ] || log "WARNING: could not add the settings row (HTTP $code); messages will count as unrouted"
 }
 
+# stop_service [SECONDS]: SIGTERM, then SIGKILL after SECONDS (default 10; an AOT training run writes its cache
+# on exit and needs longer)
 stop_service() {
   if [ -n "${SERVICE_PID:-}" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
     kill "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 $(( ${1:-10} * 10 ))); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$SERVICE_PID" 2>/dev/null || true
     wait "$SERVICE_PID" 2>/dev/null || true
   fi
