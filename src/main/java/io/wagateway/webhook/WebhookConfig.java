@@ -39,6 +39,6 @@ public interface WebhookConfig {
      * How many group statements may run at once (each holds one pooled connection). Deliveries that arrive
      * while all are busy wait and go together into the next one; nothing waits when one is free.
      */
-    @WithDefault("4")
+    @WithDefault("2")
     int ingestConcurrency();
 }
