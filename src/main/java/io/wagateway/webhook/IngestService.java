@@ -247,8 +247,8 @@ public class IngestService {
         }
         for (StatusUpdate status : statuses) {
             MessageStatus known = MessageStatus.fromWire(status.status());
-            chain = chain.chain(() -> repository.applyStatus(tx, status.messageId(), known.wireName(), known.rank(),
-                    status.timestamp(), json(status.errors()), json(status.raw()))
+            chain = chain.chain(() -> repository.applyStatus(tx, StorableText.text(status.messageId()),
+                    known.wireName(), known.rank(), status.timestamp(), json(status.errors()), json(status.raw()))
                     .invoke(outcome -> statusResults.add(new StatusResult(known.wireName(), outcome)))
                     .replaceWithVoid());
         }
@@ -278,17 +278,26 @@ public class IngestService {
         metadata.put("contactWaId", message.waId());
         metadata.set("message", message.raw());
         String type = message.type() == null || message.type().isBlank() ? "unknown" : message.type();
-        return new IngestRepository.InboundRow(message.waId(), message.contactName(), message.from(),
-                message.routing().phoneNumberId(), message.timestamp(), message.id(), MessageContent.of(message.raw()),
-                type, json(metadata));
+        // Every text PostgreSQL would refuse (U+0000) is made storable, or the delivery would fail for ever.
+        return new IngestRepository.InboundRow(StorableText.text(message.waId()),
+                StorableText.text(message.contactName()), StorableText.text(message.from()),
+                StorableText.text(message.routing().phoneNumberId()), message.timestamp(),
+                StorableText.text(message.id()), StorableText.text(MessageContent.of(message.raw())),
+                StorableText.text(type), json(metadata));
     }
 
+    /** JSON text for a jsonb parameter; a NUL anywhere in the tree is stored as U+FFFD (jsonb refuses it). */
     private String json(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         try {
-            return mapper.writeValueAsString(node);
+            String json = mapper.writeValueAsString(node);
+            if (StorableText.mayHoldNul(json)) {
+                JsonNode storable = StorableText.tree(node);
+                return storable == node ? json : mapper.writeValueAsString(storable);
+            }
+            return json;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -259,6 +259,102 @@ class WebhookResourceTest {
     }
 
     @Test
+    void fiftyConcurrentDeliveriesFromFiveSendersMakeFiveSessionsAndFiveProfiles() throws Exception {
+        String prefix = "87" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+        List<String> wamids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            wamids.add(uniqueWamid());
+        }
+        List<Integer> statuses = concurrently(50, i -> {
+            String from = prefix + (i % 5);
+            return Webhooks.post(Webhooks.inbound(from, "Five " + (i % 5),
+                    Webhooks.text(from, wamids.get(i), 1768466400 + i, "burst " + i))).statusCode();
+        });
+        assertThat(statuses).containsOnly(200);
+        assertThat(wamids).allSatisfy(wamid -> assertThat(rowsFor(wamid)).as(wamid).isEqualTo(1));
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number like ?", prefix + "%"))
+                .isEqualTo(5);
+        assertThat(Sql.count("select count(*) from customer_profiles where wa_id like ?", prefix + "%")).isEqualTo(5);
+        for (int s = 0; s < 5; s++) {
+            Map<String, Object> session = Sql.row("""
+                    select s.last_message_at, p.display_name, count(m.id) as messages from whatsapp_sessions s
+                    join customer_profiles p on p.id = s.customer_profile_id join whatsapp_messages m on m.session_id = s.id
+                    where s.phone_number = ? group by s.id, p.id""", prefix + s);
+            assertThat(session.get("messages")).isEqualTo(10L);
+            assertThat(session.get("display_name")).isEqualTo("Five " + s);
+            assertThat(((java.sql.Timestamp) session.get("last_message_at")).toInstant())
+                    .isEqualTo(Instant.ofEpochSecond(1768466400L + 45 + s));
+        }
+    }
+
+    @Test
+    void concurrentRedeliveriesMixedWithDistinctMessagesStoreOneRowPerWamid() throws Exception {
+        String from = uniquePhone();
+        List<byte[]> bodies = new ArrayList<>();
+        List<String> wamids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String wamid = uniqueWamid();
+            wamids.add(wamid);
+            byte[] body = Webhooks.inbound(from, "Mixed", Webhooks.text(from, wamid, 1768466400 + i, "mixed " + i));
+            for (int copies = 0; copies < 1 + i % 4; copies++) {
+                bodies.add(body);
+            }
+        }
+        java.util.Collections.shuffle(bodies);
+        List<Response> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> statuses = concurrently(bodies.size(), i -> {
+            Response response = Webhooks.post(bodies.get(i));
+            answers.add(response);
+            return response.statusCode();
+        });
+        assertThat(statuses).containsOnly(200);
+        assertThat(wamids).allSatisfy(wamid -> assertThat(rowsFor(wamid)).as(wamid).isEqualTo(1));
+        assertThat(answers.stream().mapToInt(r -> r.jsonPath().getInt("stored")).sum()).as("each wamid stored once").isEqualTo(8);
+        assertThat(answers.stream().mapToInt(r -> r.jsonPath().getInt("duplicates")).sum()).isEqualTo(bodies.size() - 8);
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", from)).isEqualTo(1);
+    }
+
+    // --- text PostgreSQL would refuse -------------------------------------------------------------
+
+    @Test
+    void aNulInTheMessageIsStoredAsTheReplacementCharacter() {
+        String from = uniquePhone();
+        String wamid = uniqueWamid();
+        // In the JSON, backslash-u0000 is a NUL (PostgreSQL refuses it in text and jsonb); after an escaped
+        // backslash, "u0000" is plain text and stays.
+        String json = """
+                {"from":"%s","id":"%s","timestamp":"1768466400","type":"text","text":{"body":"a\\u0000b \\\\u0000"},
+                "x\\u0000y":"field name"}""".formatted(from, wamid);
+        Webhooks.post(Webhooks.inbound(from, "Nu\\u0000ll", json)).then().statusCode(200).body("stored", equalTo(1));
+        Map<String, Object> row = message(wamid);
+        assertThat(row.get("content")).isEqualTo("a\uFFFDb \\u0000");
+        assertThat(row.get("display_name")).isEqualTo("Nu\uFFFDll");
+        assertThat((String) row.get("metadata")).contains("\"body\": \"a\uFFFDb \\\\u0000\"")
+                .contains("\"x\uFFFDy\": \"field name\"").contains("\"contactName\": \"Nu\uFFFDll\"");
+        // A redelivery meets the stored row: the replacement is the same every time.
+        Webhooks.post(Webhooks.inbound(from, "Nu\\u0000ll", json)).then().statusCode(200).body("duplicates", equalTo(1));
+        assertThat(rowsFor(wamid)).isEqualTo(1);
+    }
+
+    @Test
+    void aNulInOneOfManyConcurrentDeliveriesFailsNone() throws Exception {
+        String prefix = "86" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+        List<String> wamids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            wamids.add(uniqueWamid());
+        }
+        List<Integer> statuses = concurrently(30, i -> {
+            String from = prefix + (i % 3);
+            String text = i % 10 == 3 ? "nul\\u0000" + i : "plain " + i;
+            return Webhooks.post(Webhooks.inbound(from, "Nul", Webhooks.text(from, wamids.get(i), 1768466400 + i, text)))
+                    .statusCode();
+        });
+        assertThat(statuses).containsOnly(200);
+        assertThat(wamids).allSatisfy(wamid -> assertThat(rowsFor(wamid)).as(wamid).isEqualTo(1));
+        assertThat(message(wamids.get(13)).get("content")).isEqualTo("nul\uFFFD13");
+    }
+
+    @Test
     void aBatchWithAStoredMessageStoresTheRestAndSkipsTheDuplicate() {
         String a = uniquePhone();
         String b = uniquePhone();
