@@ -37,6 +37,8 @@ public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final int MAX_ATTEMPTS = 3;
+    /** Longest wamid, sender or wa_id stored (Meta's are well under 100 characters). */
+    static final int MAX_KEY_LENGTH = 1024;
 
     /** Per-request warnings (forged deliveries, unrouted numbers) at most once a minute per kind and key. */
     private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
@@ -195,6 +197,14 @@ public class IngestService {
                         message.type(), message.routing().phoneNumberId());
                 continue;
             }
+            if (tooLong(message.id()) || tooLong(message.from()) || tooLong(message.waId())) {
+                // Unique keys: PostgreSQL refuses index entries over ~2.7 kB, so such a message could never be
+                // stored and its delivery would be answered 503 for the 7 days Meta retries. Real ones are < 100.
+                skipped++;
+                LOG.warnf("Skipping an inbound message whose id, sender or wa_id is over %d characters (type=%s, "
+                        + "phone_number_id=%s)", MAX_KEY_LENGTH, message.type(), message.routing().phoneNumberId());
+                continue;
+            }
             rows.add(toRow(message));
         }
         // A fixed lock order (by phone number, then wamid) keeps concurrent batches from deadlocking.
@@ -301,6 +311,10 @@ public class IngestService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean tooLong(String key) {
+        return key != null && key.length() > MAX_KEY_LENGTH;
     }
 
     private static String describe(Throwable failure) {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -148,10 +147,13 @@ class WebhookGroupCommitTest {
         String prefix = prefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
-        // Past PostgreSQL's btree limit (2704 bytes; random hex does not compress): the unique index refuses it.
+        // Under the parser's length limit (1,024 characters) but past PostgreSQL's btree limit (2,704 bytes):
+        // 1,000 random CJK characters are 3,000 bytes of UTF-8 that do not compress, so the unique index
+        // refuses the row (54000).
         StringBuilder huge = new StringBuilder("wamid.HUGE");
-        while (huge.length() < 8000) {
-            huge.append(UUID.randomUUID().toString().replace("-", ""));
+        java.util.Random random = new java.util.Random(42);
+        while (huge.length() < 1000) {
+            huge.append((char) (0x4E00 + random.nextInt(0x9FFF - 0x4E00)));
         }
         for (int i = 0; i < 12; i++) {
             String from = prefix + (i % 3);
@@ -175,6 +177,15 @@ class WebhookGroupCommitTest {
         // The refused message's sender still got its session from the others, with their times only.
         assertThat(((java.sql.Timestamp) Sql.row("select last_message_at from whatsapp_sessions where phone_number = ?",
                 prefix + 2).get("last_message_at")).toInstant().getEpochSecond()).isEqualTo(1768466400L + 11);
+    }
+
+    @Test
+    void aMessageWithAnAbsurdlyLongWamidIsSkippedNotRetriedForever() {
+        String from = prefix() + "0";
+        String huge = "wamid.HUGE" + "0123456789abcdef".repeat(500);
+        Webhooks.post(Webhooks.inbound(from, "Long", Webhooks.text(from, huge, 1768466400, "never storable")))
+                .then().statusCode(200).body("stored", org.hamcrest.Matchers.is(0));
+        assertThat(Sql.count("select count(*) from whatsapp_messages where length(message_id) > 1024")).isZero();
     }
 
     // --- helpers ----------------------------------------------------------------------------------
