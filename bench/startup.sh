@@ -19,7 +19,7 @@ while (($#)); do
     --skip-build) SKIP_BUILD=1 ;;
     --jdk25) JDK25=$2; shift ;;
     --port) PORT=$2; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; echo "usage: bench/startup.sh [--runs N] [--skip-build] [--jdk25 JAVA_HOME] [--port P]"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; echo "usage: bench/startup.sh [--runs N] [--skip-build (the default jar)] [--jdk25 JAVA_HOME] [--port P]"; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
   shift
@@ -45,18 +45,16 @@ need_server
 [ -x "$JDK25/bin/java" ] || log "no JDK 25 found (--jdk25 JAVA_HOME): only the Java 17 variant is measured"
 
 APP="$ROOT_DIR/target/quarkus-app"
-if ((!SKIP_BUILD)); then
-  build_service
-  rm -rf "$OUT/fast-jar" && cp -r "$APP" "$OUT/fast-jar"
-  if [ -x "$JDK25/bin/java" ]; then
-    log "packaging an aot-jar with JDK 25"
-    (cd "$ROOT_DIR" && JAVA_HOME="$JDK25" ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar) \
-      || die "aot-jar build failed"
-    rm -rf "$OUT/aot-jar" && cp -r "$APP" "$OUT/aot-jar"
-    rm -rf "$APP" && cp -r "$OUT/fast-jar" "$APP"   # leave the default build in target/ for bench/run.sh
-  fi
-else
-  rm -rf "$OUT/fast-jar" && cp -r "$APP" "$OUT/fast-jar"
+((SKIP_BUILD)) || build_service
+[ -f "$APP/quarkus-run.jar" ] || die "no $APP/quarkus-run.jar (run without --skip-build)"
+rm -rf "$OUT/fast-jar" && cp -r "$APP" "$OUT/fast-jar"
+if [ -x "$JDK25/bin/java" ]; then
+  # built every time: an AOT cache only fits the exact jar and JDK build it was recorded with
+  log "packaging an aot-jar with JDK 25"
+  (cd "$ROOT_DIR" && JAVA_HOME="$JDK25" ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar) \
+    || die "aot-jar build failed"
+  rm -rf "$OUT/aot-jar" && cp -r "$APP" "$OUT/aot-jar"
+  rm -rf "$APP" && cp -r "$OUT/fast-jar" "$APP"   # leave the default build in target/ for bench/run.sh
 fi
 build_loadgen
 
