@@ -78,7 +78,7 @@ def main():
             x.pop("timeline", None)
     summary = {
         "machine": {k: meta.get(k) for k in ("host_cpus", "mem_gib", "cpu_model", "java", "postgres")},
-        "run": {k: meta.get(k) for k in ("date", "git_commit", "jvm_opts", "pool_size", "count", "warmup", "mix",
+        "run": {k: meta.get(k) for k in ("date", "git_commit", "jvm_opts", "pool_size", "loadgen", "seconds_per_level", "count", "warmup", "mix",
                                           "rate_seconds", "pgbench_seconds", "load_before", "load_after", "quick")},
         "start_ms": meta.get("start_ms"),
         "quarkus_started_s": meta.get("quarkus_started_s"),

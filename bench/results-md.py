@@ -6,7 +6,7 @@ import sys
 r = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.json"))
 m, run = r["machine"], r["run"]
 print(f"Run {run['date']} (commit {run['git_commit']}), {m['host_cpus']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, "
-      f"{m['java']}, PostgreSQL {m['postgres']}; JVM options `{run['jvm_opts'] or '(none)'}`, pool {run['pool_size']}; "
+      f"{m['java']}, PostgreSQL {m['postgres']}; load generator {run.get('loadgen') or 'java'}; JVM options `{run['jvm_opts'] or '(none)'}`, pool {run['pool_size']}; "
       f"load average before/after: {run['load_before']} / {run['load_after']}.")
 print()
 print("| concurrency | deliveries/s | p50 ms | p90 ms | p99 ms | max ms | errors | pgbench tps (clients) | service / pgbench | CPU µs per delivery: service / PostgreSQL / load generator | PostgreSQL CPU µs per pgbench tx |")
