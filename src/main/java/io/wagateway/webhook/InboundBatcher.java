@@ -37,6 +37,7 @@ public class InboundBatcher {
     private final WebhookMetrics metrics;
     private final int maxBatch;
     private final int maxConcurrency;
+    private final int maxWaiting;
 
     /** Guarded by {@code this}, like {@link #running}. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -48,6 +49,7 @@ public class InboundBatcher {
         this.metrics = metrics;
         this.maxBatch = Math.max(1, config.ingestBatchSize());
         this.maxConcurrency = Math.max(1, config.ingestConcurrency());
+        this.maxWaiting = Math.max(1, config.ingestMaxWaiting());
     }
 
     /** Stores one inbound message: true when stored now, false when its wamid was stored before. */
@@ -56,8 +58,20 @@ public class InboundBatcher {
             Pending pending = new Pending(row, emitter, Vertx.currentContext());
             // A request that gave up (ingest timeout) before its turn is not written: it was answered 503.
             emitter.onTermination(() -> pending.abandoned = true);
+            boolean full;
             synchronized (this) {
-                queue.add(pending);
+                if (queue.size() >= maxWaiting) {
+                    // while every slot hangs (a database that stopped answering), answered requests pile up
+                    queue.removeIf(waiting -> waiting.abandoned);
+                }
+                full = queue.size() >= maxWaiting;
+                if (!full) {
+                    queue.add(pending);
+                }
+            }
+            if (full) {
+                emitter.fail(new BacklogFullException(maxWaiting));
+                return;
             }
             drain();
         });
@@ -146,6 +160,14 @@ public class InboundBatcher {
     static boolean isTransient(Throwable failure) {
         return failure instanceof PgException pg
                 && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+    }
+
+    /** More deliveries wait than {@code gateway.whatsapp.ingest-max-waiting}: answered 503 at once. */
+    static final class BacklogFullException extends RuntimeException {
+        BacklogFullException(int waiting) {
+            super(waiting + " deliveries are already waiting for the database (gateway.whatsapp.ingest-max-waiting)",
+                    null, false, false);
+        }
     }
 
     /** One waiting delivery's message; answered on the Vert.x context of its request. */

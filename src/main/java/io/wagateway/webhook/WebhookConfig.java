@@ -41,4 +41,11 @@ public interface WebhookConfig {
      */
     @WithDefault("2")
     int ingestConcurrency();
+
+    /**
+     * Most deliveries waiting for a group statement; more are answered 503 at once (Meta retries them). Bounds
+     * the memory held while the database does not answer.
+     */
+    @WithDefault("2048")
+    int ingestMaxWaiting();
 }

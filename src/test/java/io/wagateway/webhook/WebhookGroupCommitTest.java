@@ -42,7 +42,7 @@ class WebhookGroupCommitTest {
     public static class OneStatementAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.whatsapp.ingest-concurrency", "1");
+            return Map.of("gateway.whatsapp.ingest-concurrency", "1", "gateway.whatsapp.ingest-max-waiting", "60");
         }
     }
 
@@ -188,6 +188,32 @@ class WebhookGroupCommitTest {
         assertThat(Sql.count("select count(*) from whatsapp_messages where length(message_id) > 1024")).isZero();
     }
 
+    @Test
+    void deliveriesBeyondTheBacklogLimitAreAnswered503AtOnceAndTheOthersStored() throws Exception {
+        String prefix = prefix();
+        List<byte[]> bodies = new ArrayList<>();
+        List<String> wamids = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            String from = prefix + (i % 7);
+            String wamid = uniqueWamid();
+            wamids.add(wamid);
+            bodies.add(Webhooks.inbound(from, "Backlog", Webhooks.text(from, wamid, 1768466400 + i, "b" + i)));
+        }
+        Burst burst = whileTheSlotIsHeld(bodies, 10);
+
+        // ingest-max-waiting is 60 in this profile: ten were refused while sixty waited
+        assertThat(burst.statuses().stream().filter(s -> s == 503).count()).isEqualTo(10);
+        assertThat(burst.statuses().stream().filter(s -> s == 200).count()).isEqualTo(60);
+        for (int i = 0; i < bodies.size(); i++) {
+            assertThat(rowsFor(wamids.get(i))).as("delivery " + i).isEqualTo(burst.statuses().get(i) == 200 ? 1 : 0);
+        }
+        assertThat(burst.batches().messages()).isEqualTo(61);
+        // Meta's retry of a refused delivery is stored once the backlog is gone.
+        int refused = burst.statuses().indexOf(503);
+        Webhooks.post(bodies.get(refused)).then().statusCode(200);
+        assertThat(rowsFor(wamids.get(refused))).isEqualTo(1);
+    }
+
     // --- helpers ----------------------------------------------------------------------------------
 
     /** Ten digits no other test's phone numbers start with; the senders are prefix + one digit. */
@@ -200,6 +226,11 @@ class WebhookGroupCommitTest {
      * session row locked here, waits until they are all in, then releases the lock; returns their statuses.
      */
     static Burst whileTheSlotIsHeld(List<byte[]> bodies) throws Exception {
+        return whileTheSlotIsHeld(bodies, 0);
+    }
+
+    /** The same, when {@code refused} of the bodies are over the backlog limit and answered at once. */
+    static Burst whileTheSlotIsHeld(List<byte[]> bodies, int refused) throws Exception {
         String holder = uniquePhone();
         Webhooks.post(Webhooks.inbound(holder, "Holder", Webhooks.text(holder, uniqueWamid(), 1768466300, "first")))
                 .then().statusCode(200);
@@ -219,10 +250,12 @@ class WebhookGroupCommitTest {
             for (byte[] body : bodies) {
                 answers.add(executor.submit(() -> Webhooks.post(body).statusCode()));
             }
-            // Every delivery is in (the answers wait for the slot); a moment more for the last to queue.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> activeRequests() >= busy + bodies.size());
+            // Every delivery is in (the answers wait for the slot, or were refused at once as over the backlog
+            // limit); a moment more for the last to queue.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> activeRequests() >= busy + bodies.size()
+                    - refused && answers.stream().filter(Future::isDone).count() == refused);
             Thread.sleep(300);
-            assertThat(answers).noneMatch(Future::isDone);
+            assertThat(answers.stream().filter(Future::isDone).count()).isEqualTo(refused);
             lock.rollback();
             assertThat(holderAnswer.get()).isEqualTo(200);
             List<Integer> statuses = new ArrayList<>();
