@@ -77,26 +77,33 @@ public class InboundBatcher {
         });
     }
 
+    /** Starts group statements while a slot is free and messages wait. */
     private void drain() {
-        List<Pending> batch;
-        synchronized (this) {
-            if (running >= maxConcurrency) {
-                return;
-            }
-            batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-            while (batch.size() < maxBatch && !queue.isEmpty()) {
-                Pending next = queue.poll();
-                if (!next.abandoned) {
-                    batch.add(next);
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (running >= maxConcurrency) {
+                    return;
                 }
+                batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+                while (batch.size() < maxBatch && !queue.isEmpty()) {
+                    Pending next = queue.poll();
+                    if (!next.abandoned) {
+                        batch.add(next);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                running++;
             }
-            if (batch.isEmpty()) {
-                return;
-            }
-            running++;
+            metrics.ingestBatch(batch.size());
+            // deferred: even a bug while building the statement frees the slot and answers the waiting requests
+            Uni.createFrom().deferred(() -> write(batch)).subscribe().with(ignored -> finished(), failure -> {
+                batch.forEach(pending -> pending.fail(failure));
+                finished();
+            });
         }
-        metrics.ingestBatch(batch.size());
-        write(batch).subscribe().with(ignored -> finished(), failure -> finished());
     }
 
     private void finished() {
