@@ -165,13 +165,18 @@ loadgen() {
   java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$mode" --self-warmup "${LOADGEN_SELF_WARMUP:-2000}" "$@"
 }
 
+# prepare_bodies PHASE COUNT FILE: COUNT signed text deliveries for wrk, signed before any clock starts
+prepare_bodies() {
+  java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase "$1" --count "$2" --out "$3" \
+    || die "preparing deliveries failed"
+}
+
 # wrk_closed C PHASE SECONDS URL OUT_JSON ACKED_FILE: pre-signed deliveries (signed by the load generator's
 # `prepare` mode before the clock starts, 10,000 per second of run) posted by wrk at concurrency C for SECONDS,
 # closed loop; the 200s' wamids are appended to ACKED_FILE; wrk's own CPU time goes in as loadgen_cpu_s
 wrk_closed() {
   local c=$1 phase=$2 secs=$3 url=$4 out=$5 acked=$6 bodies="${5%.json}.bodies.tsv" count=$(( $3 * 10000 ))
-  java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase "$phase" --count "$count" \
-    --out "$bodies" || die "preparing deliveries failed"
+  prepare_bodies "$phase" "$count" "$bodies"
   WRK_OUT="$out.wrk" python3 - "$out" wrk -t 1 -c "$c" -d "${secs}s" --timeout 30s -s "$BENCH_DIR/wrk/deliveries.lua" "$url" \
     -- "$bodies" 1 "$out.acked" "$phase" <<'PY' || die "wrk failed"
 import json, os, resource, subprocess, sys
@@ -194,9 +199,7 @@ PY
 # the same rate), pre-signed deliveries, latency from each request's slot in the timetable (bench/wrk/rate.lua)
 wrk_rate() {
   local rate=$1 secs=$2 url=$3 out=$4 acked=$5 lead=3 bodies="${4%.json}.bodies.tsv"
-  java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase halfrate \
-    --count "$(python3 -c "import math; print(math.ceil($rate * ($secs + $lead) * 1.02) + 100)")" --out "$bodies" \
-    || die "preparing deliveries failed"
+  prepare_bodies halfrate "$(python3 -c "import math; print(math.ceil($rate * ($secs + $lead) * 1.02) + 100)")" "$bodies"
   WRK_OUT="$out" wrk -t 1 -c 256 -d "$((secs + lead + 2))s" --timeout 30s -s "$BENCH_DIR/wrk/rate.lua" "$url" \
     -- "$bodies" "$out.acked" "$rate" "$secs" "$lead" >"$out.txt" || die "wrk failed"
   cat "$out.acked".* >>"$acked"; rm -f "$out.acked".* "$bodies"

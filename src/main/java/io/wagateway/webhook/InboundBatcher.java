@@ -9,7 +9,6 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.jboss.logging.Logger;
 public class InboundBatcher {
 
     private static final Logger LOG = Logger.getLogger(InboundBatcher.class);
-    private static final int MAX_ATTEMPTS = 3;
 
     private final Pool pool;
     private final IngestRepository repository;
@@ -125,10 +123,8 @@ public class InboundBatcher {
         }
         List<IngestRepository.InboundRow> rows = new ArrayList<>(byWamid.size());
         byWamid.values().forEach(same -> rows.add(same.get(0).row));
-        rows.sort(Comparator.comparing(IngestRepository.InboundRow::phoneNumber)
-                .thenComparing(IngestRepository.InboundRow::wamid));
-        return repository.insertInboundBatch(pool, rows)
-                .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
+        rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
+        return IngestRepository.retryingConflicts(repository.insertInboundBatch(pool, rows))
                 .onItem().invoke(stored -> byWamid.forEach((wamid, same) -> answer(same, stored.contains(wamid))))
                 .replaceWithVoid()
                 .onFailure(PgException.class).recoverWithUni(failure -> {
@@ -146,8 +142,7 @@ public class InboundBatcher {
     }
 
     private Uni<Void> writeOne(IngestRepository.InboundRow row, List<Pending> same) {
-        return repository.insertInbound(pool, row)
-                .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1)
+        return IngestRepository.retryingConflicts(repository.insertInbound(pool, row))
                 .onItem().invoke(stored -> answer(same, stored))
                 .onFailure().invoke(failure -> fail(same, failure))
                 .replaceWithVoid()
@@ -162,11 +157,6 @@ public class InboundBatcher {
 
     private static void fail(List<Pending> same, Throwable failure) {
         same.forEach(pending -> pending.fail(failure));
-    }
-
-    static boolean isTransient(Throwable failure) {
-        return failure instanceof PgException pg
-                && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
     }
 
     /** More deliveries wait than {@code gateway.whatsapp.ingest-max-waiting}: answered 503 at once. */

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -135,5 +137,22 @@ public class IngestRepository {
     /** Parameters of {@code inbound-message.sql}. */
     public record InboundRow(String waId, String displayName, String phoneNumber, String phoneNumberId,
             Instant timestamp, String wamid, String content, String messageType, String metadataJson) {
+
+        /** The order rows are written in: every writer locks in it, so concurrent ones cannot deadlock. */
+        static final Comparator<InboundRow> LOCK_ORDER = Comparator.comparing(InboundRow::phoneNumber)
+                .thenComparing(InboundRow::wamid);
+    }
+
+    /**
+     * Runs {@code work} again (a new subscription: a new statement or transaction) when PostgreSQL aborted it
+     * for a deadlock or a serialization failure, up to three attempts; every other failure passes through.
+     */
+    static <T> Uni<T> retryingConflicts(Uni<T> work) {
+        return work.onFailure(IngestRepository::isConflict).retry().atMost(2);
+    }
+
+    private static boolean isConflict(Throwable failure) {
+        return failure instanceof PgException pg
+                && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
     }
 }

@@ -36,7 +36,6 @@ import org.jboss.logging.Logger;
 public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-    private static final int MAX_ATTEMPTS = 3;
     /** Longest wamid, sender or wa_id stored (Meta's are well under 100 characters). */
     static final int MAX_KEY_LENGTH = 1024;
 
@@ -207,9 +206,7 @@ public class IngestService {
             }
             rows.add(toRow(message));
         }
-        // A fixed lock order (by phone number, then wamid) keeps concurrent batches from deadlocking.
-        rows.sort(Comparator.comparing(IngestRepository.InboundRow::phoneNumber)
-                .thenComparing(IngestRepository.InboundRow::wamid));
+        rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
         List<StatusUpdate> statuses = new ArrayList<>();
         for (StatusUpdate status : delivery.statuses()) {
             if (status.messageId() == null || MessageStatus.fromWire(status.status()) == null) {
@@ -233,8 +230,7 @@ public class IngestService {
                             ? new Result(Outcome.STORED, 1, 0, List.of(rows.get(0).messageType()), List.of(), null)
                             : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null));
         } else {
-            work = pool.withTransaction(tx -> storeAll(tx, rows, statuses))
-                    .onFailure(InboundBatcher::isTransient).retry().atMost(MAX_ATTEMPTS - 1);
+            work = IngestRepository.retryingConflicts(pool.withTransaction(tx -> storeAll(tx, rows, statuses)));
         }
         return work
                 .ifNoItem().after(config.ingestTimeout()).fail()
