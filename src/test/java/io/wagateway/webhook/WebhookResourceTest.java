@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -423,6 +425,20 @@ class WebhookResourceTest {
     }
 
     @Test
+    void openApiDocumentsTheHandshakeAndTheDeliveryRoute() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/webhooks/whatsapp'.get.responses.'403'", notNullValue())
+                .body("paths.'/webhooks/whatsapp'.post.responses.'200'.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/WebhookAck"))
+                .body("paths.'/webhooks/whatsapp'.post.responses.'401'.content.'application/problem+json'.schema.$ref",
+                        equalTo("#/components/schemas/Problem"))
+                .body("paths.'/webhooks/whatsapp'.post.responses.'503'.headers.'Retry-After'", notNullValue())
+                .body("paths.'/webhooks/whatsapp'.post.responses", hasKey("413"))
+                .body("components.schemas.WebhookAck.properties.statusesPending.type", equalTo("integer"))
+                .body("components.schemas.Problem.properties.detail", notNullValue());
+    }
+
+    @Test
     void invalidJsonWithAValidSignatureIs400AndOversizedIs413() {
         byte[] broken = "{\"object\":\"whatsapp_business_account\",\"entry\":[".getBytes(StandardCharsets.UTF_8);
         Webhooks.post(broken).then().statusCode(400).contentType("application/problem+json");
@@ -495,7 +511,7 @@ class WebhookResourceTest {
         byte[] batch = Webhooks.statuses(Webhooks.status(statusWamid, "sent", 1768466400));
         PostgresTestResource.proxy().cut();
         try {
-            Webhooks.post(body).then().statusCode(503).contentType("application/problem+json");
+            Webhooks.post(body).then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
             Webhooks.post(batch).then().statusCode(503);
             given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         } finally {
