@@ -2,6 +2,8 @@
 # Start time of the service (README.md, "## Benchmark"): process start -> first 200 on /q/health/ready, each start
 # on a fresh, empty database (so Flyway migrates every time, as on a first deployment), --runs times per variant:
 #   jdk17-fast-jar   the default build (./mvnw package), the JVM on the PATH (Java 17), the bench's JVM options
+#   jdk17-cds        an aot-jar build (-Dquarkus.package.jar.type=aot-jar) on Java 17 with a dynamic AppCDS archive
+#                    (JEP 350, -XX:ArchiveClassesAtExit) recorded by a training run (below)
 #   jdk25-fast-jar   the same jar on JDK 25
 #   jdk25-aot        an aot-jar build (-Dquarkus.package.jar.type=aot-jar) on JDK 25 with a Leyden AOT cache
 #                    (JEP 483/514/515) recorded by a training run: start, settings row, 3,000 signed deliveries,
@@ -48,31 +50,45 @@ APP="$ROOT_DIR/target/quarkus-app"
 ((SKIP_BUILD)) || build_service
 [ -f "$APP/quarkus-run.jar" ] || die "no $APP/quarkus-run.jar (run without --skip-build)"
 rm -rf "$OUT/fast-jar" && cp -r "$APP" "$OUT/fast-jar"
-if [ -x "$JDK25/bin/java" ]; then
-  # built every time: an AOT cache only fits the exact jar and JDK build it was recorded with
-  log "packaging an aot-jar with JDK 25"
-  (cd "$ROOT_DIR" && JAVA_HOME="$JDK25" ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar) \
+# package_aot_jar JAVA_HOME DIR: an aot-jar (libraries on the JVM's class path, which CDS and the AOT cache need)
+package_aot_jar() {
+  log "packaging an aot-jar with $("$1/bin/java" -version 2>&1 | head -1)"
+  (cd "$ROOT_DIR" && JAVA_HOME="$1" ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar) \
     || die "aot-jar build failed"
-  rm -rf "$OUT/aot-jar" && cp -r "$APP" "$OUT/aot-jar"
-  rm -rf "$APP" && cp -r "$OUT/fast-jar" "$APP"   # leave the default build in target/ for bench/run.sh
-fi
+  rm -rf "$2" && cp -r "$APP" "$2"
+}
+# built every time: a CDS archive or AOT cache only fits the exact jar and JDK build it was recorded with
+JDK17_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+package_aot_jar "$JDK17_HOME" "$OUT/cds-jar"
+[ -x "$JDK25/bin/java" ] && package_aot_jar "$JDK25" "$OUT/aot-jar"
+rm -rf "$APP" && cp -r "$OUT/fast-jar" "$APP"   # leave the default build in target/ for bench/run.sh
 build_loadgen
 
 fresh_db() { local db="wag_start_${RUN_ID}_$1"; createdb "$db"; DBS+=("$db"); echo "$db"; }
 
-if [ -d "$OUT/aot-jar" ]; then
-  log "AOT training run (JDK 25, -XX:AOTCacheOutput)"
-  db=$(fresh_db train)
-  SERVICE_JAR="$OUT/aot-jar/quarkus-run.jar" BENCH_JAVA="$JDK25/bin/java" \
-    start_service "$db" "$PORT" "$PGPORT" "$OUT/train.log" "$JVM_OPTS -XX:AOTCacheOutput=$OUT/aot-jar/app.aot"
+# train NAME JAVA JAR OPTS: the training run: start, a settings row, 3,000 signed deliveries, admin reads,
+# SIGTERM (the JVM writes its CDS archive / AOT cache on exit)
+train() {
+  local name=$1 java=$2 jar=$3 opts=$4 db path
+  log "training run: $name"
+  db=$(fresh_db "train$name")
+  SERVICE_JAR=$jar BENCH_JAVA=$java start_service "$db" "$PORT" "$PGPORT" "$OUT/train-$name.log" "$opts"
   add_settings "$PORT"
   java -jar "$LOADGEN_JAR" closed --url "http://127.0.0.1:$PORT/webhooks/whatsapp" --secret "$BENCH_SECRET" \
-    --run-id "$RUN_ID" --phase train --concurrency 16 --count 3000 >/dev/null
+    --run-id "$RUN_ID" --phase "train$name" --concurrency 16 --count 3000 >/dev/null
   for path in /api/v1/settings /api/v1/sessions /q/health/ready /q/metrics /q/openapi; do
     curl -s -o /dev/null -H "Authorization: Bearer $BENCH_ADMIN_KEY" "http://127.0.0.1:$PORT$path" || true
   done
   stop_service 180
-  [ -s "$OUT/aot-jar/app.aot" ] || die "the training run wrote no AOT cache (see $OUT/train.log)"
+}
+# Java 17: a dynamic CDS archive (JEP 350) of every class the training run loaded
+train jdk17-cds java "$OUT/cds-jar/quarkus-run.jar" "$JVM_OPTS -XX:ArchiveClassesAtExit=$OUT/cds-jar/app-cds.jsa"
+[ -s "$OUT/cds-jar/app-cds.jsa" ] || die "the training run wrote no CDS archive (see $OUT/train-jdk17-cds.log)"
+log "CDS archive: $(du -h "$OUT/cds-jar/app-cds.jsa" | cut -f1)"
+if [ -d "$OUT/aot-jar" ]; then
+  # Java 25: a Leyden AOT cache (JEP 483/514/515): classes loaded and linked, method profiles
+  train jdk25-aot "$JDK25/bin/java" "$OUT/aot-jar/quarkus-run.jar" "$JVM_OPTS -XX:AOTCacheOutput=$OUT/aot-jar/app.aot"
+  [ -s "$OUT/aot-jar/app.aot" ] || die "the training run wrote no AOT cache (see $OUT/train-jdk25-aot.log)"
   log "AOT cache: $(du -h "$OUT/aot-jar/app.aot" | cut -f1)"
 fi
 
@@ -90,6 +106,8 @@ measure() { # NAME JAVA JAR OPTS
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 measure jdk17-fast-jar java "$OUT/fast-jar/quarkus-run.jar" "$JVM_OPTS"
+# -Xshare:on: fail instead of silently starting without the archive
+measure jdk17-cds java "$OUT/cds-jar/quarkus-run.jar" "$JVM_OPTS -Xshare:on -XX:SharedArchiveFile=$OUT/cds-jar/app-cds.jsa"
 if [ -x "$JDK25/bin/java" ]; then
   measure jdk25-fast-jar "$JDK25/bin/java" "$OUT/fast-jar/quarkus-run.jar" "$JVM_OPTS"
   measure jdk25-aot "$JDK25/bin/java" "$OUT/aot-jar/quarkus-run.jar" "$JVM_OPTS -XX:AOTCache=$OUT/aot-jar/app.aot"
@@ -101,7 +119,7 @@ python3 - "$OUT" "$BENCH_DIR/results" "$STAMP" "$RUNS" "$JVM_OPTS" "$LOAD_BEFORE
 import json, os, statistics, sys
 out, results, stamp, runs, opts, lb, la, j17, j25, commit = sys.argv[1:]
 variants = {}
-for name in ("jdk17-fast-jar", "jdk25-fast-jar", "jdk25-aot"):
+for name in ("jdk17-fast-jar", "jdk17-cds", "jdk25-fast-jar", "jdk25-aot"):
     f = os.path.join(out, name + ".txt")
     if not os.path.exists(f):
         continue
