@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * statement slot is free ({@code gateway.whatsapp.ingest-concurrency}); messages that arrive while every slot
  * is busy wait and are then written together by one statement ({@code inbound-batch.sql}), so PostgreSQL
  * parses, plans, locks and commits once for many deliveries. No timer: an idle service writes each message
- * alone, with the same statement and latency as without batching.
+ * alone, with the same statement and latency as without batching. Under light load (at most
+ * {@code gateway.whatsapp.ingest-solo-below} messages in flight) every message gets its own statement at once,
+ * up to that many in parallel: groups of 2-3 cost PostgreSQL more than singles and would make each wait its turn.
  *
  * <p>Each delivery is answered from the commit that holds its message. When a group fails with an error
  * PostgreSQL reports (not an outage), its messages are written again one by one, so one poisoned message
@@ -36,10 +38,14 @@ public class InboundBatcher {
     private final int maxBatch;
     private final int maxConcurrency;
     private final int maxWaiting;
+    private final int soloBelow;
 
-    /** Guarded by {@code this}, like {@link #running}. */
+    /** Guarded by {@code this}, like {@link #running} and {@link #writing}. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Statements running. */
     private int running;
+    /** Messages in the running statements. */
+    private int writing;
 
     public InboundBatcher(Pool pool, IngestRepository repository, WebhookMetrics metrics, WebhookConfig config) {
         this.pool = pool;
@@ -48,6 +54,7 @@ public class InboundBatcher {
         this.maxBatch = Math.max(1, config.ingestBatchSize());
         this.maxConcurrency = Math.max(1, config.ingestConcurrency());
         this.maxWaiting = Math.max(1, config.ingestMaxWaiting());
+        this.soloBelow = Math.max(0, config.ingestSoloBelow());
     }
 
     /** Stores one inbound message: true when stored now, false when its wamid was stored before. */
@@ -75,16 +82,18 @@ public class InboundBatcher {
         });
     }
 
-    /** Starts group statements while a slot is free and messages wait. */
+    /** Starts statements while a slot is free and messages wait: singles under light load, else groups. */
     private void drain() {
         while (true) {
             List<Pending> batch;
             synchronized (this) {
-                if (running >= maxConcurrency) {
+                boolean solo = queue.size() + writing <= soloBelow;
+                if (running >= (solo ? soloBelow : maxConcurrency)) {
                     return;
                 }
-                batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-                while (batch.size() < maxBatch && !queue.isEmpty()) {
+                int size = solo ? 1 : maxBatch;
+                batch = new ArrayList<>(Math.min(queue.size(), size));
+                while (batch.size() < size && !queue.isEmpty()) {
                     Pending next = queue.poll();
                     if (!next.abandoned) {
                         batch.add(next);
@@ -94,19 +103,21 @@ public class InboundBatcher {
                     return;
                 }
                 running++;
+                writing += batch.size();
             }
             metrics.ingestBatch(batch.size());
             // deferred: even a bug while building the statement frees the slot and answers the waiting requests
-            Uni.createFrom().deferred(() -> write(batch)).subscribe().with(ignored -> finished(), failure -> {
+            Uni.createFrom().deferred(() -> write(batch)).subscribe().with(ignored -> finished(batch), failure -> {
                 batch.forEach(pending -> pending.fail(failure));
-                finished();
+                finished(batch);
             });
         }
     }
 
-    private void finished() {
+    private void finished(List<Pending> batch) {
         synchronized (this) {
             running--;
+            writing -= batch.size();
         }
         drain();
     }

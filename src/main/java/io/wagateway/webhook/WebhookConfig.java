@@ -43,6 +43,15 @@ public interface WebhookConfig {
     int ingestConcurrency();
 
     /**
+     * Light load: while at most this many inbound messages are waiting or being written, each is written at once
+     * by its own statement, up to this many statements at once (PostgreSQL then flushes their commits together);
+     * above it, messages are grouped as described at {@link #ingestConcurrency()}. Groups only pay off when they
+     * are large: a statement for 2-3 messages costs PostgreSQL more than the singles. 0 = always group.
+     */
+    @WithDefault("8")
+    int ingestSoloBelow();
+
+    /**
      * Most deliveries waiting for a group statement; more are answered 503 at once (Meta retries them). Bounds
      * the memory held while the database does not answer.
      */

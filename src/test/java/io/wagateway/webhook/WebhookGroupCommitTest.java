@@ -42,7 +42,9 @@ class WebhookGroupCommitTest {
     public static class OneStatementAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.whatsapp.ingest-concurrency", "1", "gateway.whatsapp.ingest-max-waiting", "60");
+            // solo-below 0: no light-load singles, every waiting delivery is grouped (WebhookSoloWritesTest has them)
+            return Map.of("gateway.whatsapp.ingest-concurrency", "1", "gateway.whatsapp.ingest-max-waiting", "60",
+                    "gateway.whatsapp.ingest-solo-below", "0");
         }
     }
 
@@ -275,7 +277,7 @@ class WebhookGroupCommitTest {
 
     private static final Pattern ACTIVE = Pattern.compile("(?m)^http_server_active_requests(?:\\{[^}]*})? (\\S+)$");
 
-    private static double activeRequests() {
+    static double activeRequests() {
         Matcher m = ACTIVE.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
         double active = 0;
         while (m.find()) {
