@@ -15,12 +15,12 @@ usage: bench/run.sh [options]
   --levels "8 32 128"  concurrency levels (closed loop)
   --seconds S          seconds per level with wrk (default 10)
   --count N            deliveries per level with --loadgen java (default 20000)
-  --warmup N           warm-up deliveries before measuring (default 10000)
+  --warmup N           warm-up deliveries before measuring (default 30000: until C2 has compiled the hot path)
   --mix N              requests in the message/status mix run at concurrency 32 (default 8000)
   --rate-seconds S     duration of the open-loop run at half the max rate (default 30)
   --pgbench-seconds S  duration of each pgbench run (default 20)
   --jvm-opts "..."     JVM options for the service (default: \$BENCH_JVM_OPTS, else
-                       "-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"; "" = JVM defaults)
+                       the image's: \$IMAGE_JVM_OPTS in bench/lib.sh; "" = JVM defaults)
   --pool-size N        GATEWAY_DB_POOL_SIZE for the service (default: the service's default)
   --port P             service port (default 18080; use 18080-18099)
   --quick              small numbers for a smoke run (results not written to bench/results)
@@ -36,10 +36,10 @@ usage: bench/run.sh [options]
 USAGE
 }
 
-LEVELS="8 32 128"; SECONDS_PER_LEVEL=10; COUNT=20000; WARMUP=10000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
-# JVM options proposed for the container image (README "Benchmark"): small serial-GC heap, C1 only, and glibc
-# malloc arenas capped (MALLOC_ARENA_MAX, set in lib.sh); --jvm-opts "" runs the JVM's own defaults
-JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0; LOADGEN=wrk
+LEVELS="8 32 128"; SECONDS_PER_LEVEL=10; COUNT=20000; WARMUP=30000; MIX=8000; RATE_SECONDS=30; PGBENCH_SECONDS=20
+# The container image's JVM options (IMAGE_JVM_OPTS in lib.sh, README "Benchmark"), glibc malloc arenas capped
+# (MALLOC_ARENA_MAX, set in lib.sh); --jvm-opts "" runs the JVM's own defaults
+JVM_OPTS=${BENCH_JVM_OPTS-$IMAGE_JVM_OPTS}; POOL_SIZE=""; PORT=18080; SKIP_BUILD=0; FAULT=1; RESULTS=1; QUICK=0; PREMIGRATE=0; JFR=0; UNROUTED=0; LOADGEN=wrk
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Start time of the service (README.md, "## Benchmark"): process start -> first 200 on /q/health/ready, each start
 # on a fresh, empty database (so Flyway migrates every time, as on a first deployment), --runs times per variant:
-#   jdk17-fast-jar   the default build (./mvnw package), the JVM on the PATH (Java 17), the bench's JVM options
+#   jdk17-fast-jar   the default build (./mvnw package), the JVM on the PATH (Java 17), the image's JVM options
 #   jdk17-cds        an aot-jar build (-Dquarkus.package.jar.type=aot-jar) on Java 17 with a dynamic AppCDS archive
 #                    (JEP 350, -XX:ArchiveClassesAtExit) recorded by a training run (below)
+#   jdk17-cds-c1     the same with the start-optimised JVM options ($C1_JVM_OPTS in lib.sh: C1 only)
 #   jdk25-fast-jar   the same jar on JDK 25
 #   jdk25-aot        an aot-jar build (-Dquarkus.package.jar.type=aot-jar) on JDK 25 with a Leyden AOT cache
 #                    (JEP 483/514/515) recorded by a training run: start, settings row, 3,000 signed deliveries,
-#                    admin reads, SIGTERM (the JVM writes app.aot on exit)
+#                    admin reads, SIGTERM (the JVM writes app.aot on exit); jdk25-aot-c1 the same, C1 only
 # Prints min/median/max per variant and writes bench/results/startup-latest.json (and a dated copy).
 set -Eeuo pipefail
 . "$(dirname "$0")/lib.sh"
 
 RUNS=5; SKIP_BUILD=0; PORT=18090
 JDK25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
-JVM_OPTS=${BENCH_JVM_OPTS-"-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"}
+JVM_OPTS=${BENCH_JVM_OPTS-$IMAGE_JVM_OPTS}
 while (($#)); do
   case "$1" in
     --runs) RUNS=$2; shift ;;
@@ -108,9 +109,12 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 measure jdk17-fast-jar java "$OUT/fast-jar/quarkus-run.jar" "$JVM_OPTS"
 # -Xshare:on: fail instead of silently starting without the archive
 measure jdk17-cds java "$OUT/cds-jar/quarkus-run.jar" "$JVM_OPTS -Xshare:on -XX:SharedArchiveFile=$OUT/cds-jar/app-cds.jsa"
+# the same archive with the start-optimised options (C1 only: no C2 compiling on the same 2 cores during the start)
+measure jdk17-cds-c1 java "$OUT/cds-jar/quarkus-run.jar" "$C1_JVM_OPTS -Xshare:on -XX:SharedArchiveFile=$OUT/cds-jar/app-cds.jsa"
 if [ -x "$JDK25/bin/java" ]; then
   measure jdk25-fast-jar "$JDK25/bin/java" "$OUT/fast-jar/quarkus-run.jar" "$JVM_OPTS"
   measure jdk25-aot "$JDK25/bin/java" "$OUT/aot-jar/quarkus-run.jar" "$JVM_OPTS -XX:AOTCache=$OUT/aot-jar/app.aot"
+  measure jdk25-aot-c1 "$JDK25/bin/java" "$OUT/aot-jar/quarkus-run.jar" "$C1_JVM_OPTS -XX:AOTCache=$OUT/aot-jar/app.aot"
 fi
 
 python3 - "$OUT" "$BENCH_DIR/results" "$STAMP" "$RUNS" "$JVM_OPTS" "$LOAD_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -119,7 +123,7 @@ python3 - "$OUT" "$BENCH_DIR/results" "$STAMP" "$RUNS" "$JVM_OPTS" "$LOAD_BEFORE
 import json, os, statistics, sys
 out, results, stamp, runs, opts, lb, la, j17, j25, commit = sys.argv[1:]
 variants = {}
-for name in ("jdk17-fast-jar", "jdk17-cds", "jdk25-fast-jar", "jdk25-aot"):
+for name in ("jdk17-fast-jar", "jdk17-cds", "jdk17-cds-c1", "jdk25-fast-jar", "jdk25-aot", "jdk25-aot-c1"):
     f = os.path.join(out, name + ".txt")
     if not os.path.exists(f):
         continue
