@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -56,7 +57,7 @@ public class WebhookRoute {
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         String signature = ctx.request().getHeader(SIGNATURE_HEADER);
         HttpServerResponse response = ctx.response();
-        ingest.receive(body, signature).subscribe().with(result -> {
+        Uni.createFrom().deferred(() -> ingest.receive(body, signature)).subscribe().with(result -> {
             if (response.closed() || response.ended()) {
                 return;
             }
@@ -71,7 +72,8 @@ public class WebhookRoute {
                         Problem.of(503, "Storage unavailable", "The delivery was not stored; retry later."));
             }
         }, failure -> {
-            // IngestService turns every failure into UNAVAILABLE; this is the last line of defence
+            // IngestService turns every failure into UNAVAILABLE; this is the last line of defence (deferred: a bug
+            // that throws before the pipeline exists still answers problem+json)
             LOG.errorf(failure, "Unexpected failure answering a webhook delivery");
             if (!response.closed() && !response.ended()) {
                 problem(response, Problem.of(500, "Internal error",
