@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Meta's verification handshake. Signed deliveries ({@code POST} on the same path) are a plain Vert.x route:
  * {@link WebhookRoute}.
  */
-@Path("/webhooks/whatsapp")
+@Path(WebhookRoute.PATH)
 @Tag(name = "Webhook")
 public class WebhookResource {
 
