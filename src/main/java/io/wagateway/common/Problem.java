@@ -29,4 +29,10 @@ public record Problem(
     public static Problem of(int status, String title, String detail) {
         return new Problem("about:blank", title, status, detail, null, null, null, null);
     }
+
+    /** A 500 for a failure nobody anticipated; the cause is logged, never sent. */
+    public static Problem internalError() {
+        return of(500, "Internal error",
+                "The request failed unexpectedly; the error was logged. Retry later or contact the operator.");
+    }
 }

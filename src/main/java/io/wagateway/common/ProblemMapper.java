@@ -85,8 +85,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.errorf(e, "Unexpected failure: %s", e.getClass().getName());
-        return toResponse(Problem.of(500, "Internal error",
-                "The request failed unexpectedly; the error was logged. Retry later or contact the operator."));
+        return toResponse(Problem.internalError());
     }
 
     private static String fieldName(ConstraintViolation<?> v) {

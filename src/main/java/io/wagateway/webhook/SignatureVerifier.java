@@ -1,8 +1,9 @@
 package io.wagateway.webhook;
 
+import io.wagateway.security.ConstantTime;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import io.wagateway.security.ConstantTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -27,7 +28,7 @@ public final class SignatureVerifier {
             return false;
         }
         // Every secret's HMAC is computed and compared: the time taken does not tell which one matched.
-        List<byte[]> expected = new java.util.ArrayList<>(secrets.size());
+        List<byte[]> expected = new ArrayList<>(secrets.size());
         for (byte[] secret : secrets) {
             expected.add(hmac(secret, body));
         }

@@ -77,8 +77,7 @@ public class WebhookRoute {
             // that throws before the pipeline exists still answers problem+json)
             LOG.errorf(failure, "Unexpected failure answering a webhook delivery");
             if (!response.closed() && !response.ended()) {
-                problem(response, Problem.of(500, "Internal error",
-                        "The request failed unexpectedly; the error was logged. Retry later or contact the operator."));
+                problem(response, Problem.internalError());
             }
         });
     }

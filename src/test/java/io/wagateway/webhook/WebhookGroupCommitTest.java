@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.wagateway.webhook.WebhookResourceTest.message;
 import static io.wagateway.webhook.WebhookResourceTest.rowsFor;
 import static io.wagateway.webhook.WebhookResourceTest.uniquePhone;
+import static io.wagateway.webhook.WebhookResourceTest.uniqueSenderPrefix;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +53,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void fiftyWaitingDeliveriesFromFiveSendersAreWrittenTogether() throws Exception {
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -90,7 +91,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void redeliveriesWaitingWithDistinctMessagesStoreOneRowPerWamid() throws Exception {
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -120,7 +121,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void aNulInOneWaitingDeliveryCostsNobodyAnything() throws Exception {
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -146,7 +147,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void aRowPostgresRefusesFailsOnlyItsOwnDeliveryAndTheGroupIsWrittenOneByOne() throws Exception {
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
         // Under the parser's length limit (1,024 characters) but past PostgreSQL's btree limit (2,704 bytes):
@@ -183,7 +184,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void aMessageWithAnAbsurdlyLongWamidIsSkippedNotRetriedForever() {
-        String from = prefix() + "0";
+        String from = uniqueSenderPrefix() + "0";
         String huge = "wamid.HUGE" + "0123456789abcdef".repeat(500);
         Webhooks.post(Webhooks.inbound(from, "Long", Webhooks.text(from, huge, 1768466400, "never storable")))
                 .then().statusCode(200).body("stored", org.hamcrest.Matchers.is(0));
@@ -192,7 +193,7 @@ class WebhookGroupCommitTest {
 
     @Test
     void deliveriesBeyondTheBacklogLimitAreAnswered503AtOnceAndTheOthersStored() throws Exception {
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         List<byte[]> bodies = new ArrayList<>();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
@@ -217,11 +218,6 @@ class WebhookGroupCommitTest {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
-
-    /** Ten digits no other test's phone numbers start with; the senders are prefix + one digit. */
-    static String prefix() {
-        return "88" + (10_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(89_999_999));
-    }
 
     /**
      * Posts {@code bodies} concurrently while the only statement slot is held by a delivery that waits for a

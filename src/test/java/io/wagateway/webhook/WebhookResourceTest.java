@@ -34,6 +34,11 @@ class WebhookResourceTest {
         return "49" + (1_000_000_000L + ThreadLocalRandom.current().nextLong(8_999_999_999L));
     }
 
+    /** Ten digits no uniquePhone() starts with; a burst's senders are this plus one digit. */
+    static String uniqueSenderPrefix() {
+        return "88" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+    }
+
     static String uniqueWamid() {
         return "wamid.TEST" + UUID.randomUUID().toString().replace("-", "");
     }
@@ -262,7 +267,7 @@ class WebhookResourceTest {
 
     @Test
     void fiftyConcurrentDeliveriesFromFiveSendersMakeFiveSessionsAndFiveProfiles() throws Exception {
-        String prefix = "87" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+        String prefix = uniqueSenderPrefix();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             wamids.add(uniqueWamid());
@@ -340,7 +345,7 @@ class WebhookResourceTest {
 
     @Test
     void aNulInOneOfManyConcurrentDeliveriesFailsNone() throws Exception {
-        String prefix = "86" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+        String prefix = uniqueSenderPrefix();
         List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             wamids.add(uniqueWamid());

@@ -1,9 +1,9 @@
 package io.wagateway.webhook;
 
 import static io.wagateway.webhook.WebhookGroupCommitTest.activeRequests;
-import static io.wagateway.webhook.WebhookGroupCommitTest.prefix;
 import static io.wagateway.webhook.WebhookResourceTest.rowsFor;
 import static io.wagateway.webhook.WebhookResourceTest.uniquePhone;
+import static io.wagateway.webhook.WebhookResourceTest.uniqueSenderPrefix;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +47,7 @@ class WebhookSoloWritesTest {
         String holder = uniquePhone();
         Webhooks.post(Webhooks.inbound(holder, "Holder", Webhooks.text(holder, uniqueWamid(), 1768466300, "first")))
                 .then().statusCode(200);
-        String prefix = prefix();
+        String prefix = uniqueSenderPrefix();
         ExecutorService executor = Executors.newFixedThreadPool(16);
         try (Connection lock = TestDatabase.current().connect()) {
             lock.setAutoCommit(false);
