@@ -78,4 +78,38 @@ class DeliveryParserTest {
             assertThat(m.timestamp()).isNotNull();
         });
     }
+
+    private static String withTimestamp(String timestampJson) {
+        return """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "messages":[{"from":"1","id":"w","timestamp":%s,"type":"text","text":{"body":"x"}}],
+                 "statuses":[{"id":"s","status":"sent","timestamp":%s}]}}]}]}""".formatted(timestampJson, timestampJson);
+    }
+
+    @Test
+    void timestampsOutsideThePlausibleRangeOrUnreadableAreTheArrivalTime() throws Exception {
+        java.util.List<String> odd = java.util.List.of("1e400", "-1e400", "9224318016000", "\"9224318016000\"",
+                "\"10000000000000\"", "\"1230767999\"", "\"-5\"", "\"99999999999999999999\"", "\"1e9\"", "\"\"",
+                "null", "{}", "1768466400.5e300", "\"" + Instant.now().plusSeconds(86_400 + 120).getEpochSecond() + "\"");
+        for (String timestamp : odd) {
+            Instant before = Instant.now();
+            Delivery delivery = parse(withTimestamp(timestamp));
+            Instant after = Instant.now();
+            assertThat(delivery.messages().get(0).timestamp()).as(timestamp).isBetween(before, after);
+            assertThat(delivery.statuses().get(0).timestamp()).as(timestamp).isBetween(before, after);
+        }
+    }
+
+    @Test
+    void plausibleTimestampsAreKept() throws Exception {
+        long nearFuture = Instant.now().plusSeconds(86_400 - 120).getEpochSecond();
+        for (long seconds : new long[] { 1230768000L, 1768466400L, nearFuture }) {
+            for (String json : new String[] { "\"" + seconds + "\"", String.valueOf(seconds), "\" " + seconds + " \"" }) {
+                Delivery delivery = parse(withTimestamp(json));
+                assertThat(delivery.messages().get(0).timestamp()).as(json).isEqualTo(Instant.ofEpochSecond(seconds));
+                assertThat(delivery.statuses().get(0).timestamp()).as(json).isEqualTo(Instant.ofEpochSecond(seconds));
+            }
+        }
+    }
 }
