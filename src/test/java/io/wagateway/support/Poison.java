@@ -14,25 +14,27 @@ public final class Poison {
     /** Installs the triggers in the test database (idempotent). */
     public static void install() {
         Sql.update("""
-                create or replace function test_poison() returns trigger language plpgsql as $$
-                declare
-                    code text;
+                create or replace function test_poison_message() returns trigger language plpgsql as $$
                 begin
-                    if tg_table_name = 'whatsapp_messages' and new.content like 'poison-%' then
-                        code := substr(new.content, 8, 5);
-                    elsif tg_table_name = 'whatsapp_pending_statuses' and new.message_id like 'wamid.POISON%' then
-                        code := substr(new.message_id, 13, 5);
+                    if new.content like 'poison-%' then
+                        raise exception 'poisoned row for a test' using errcode = substr(new.content, 8, 5);
                     end if;
-                    if code is not null then
-                        raise exception 'poisoned row for a test' using errcode = code;
+                    return new;
+                end $$""");
+        Sql.update("""
+                create or replace function test_poison_status() returns trigger language plpgsql as $$
+                begin
+                    if new.message_id like 'wamid.POISON%' then
+                        raise exception 'poisoned row for a test' using errcode = substr(new.message_id, 13, 5);
                     end if;
                     return new;
                 end $$""");
         Sql.update("drop trigger if exists test_poison on whatsapp_messages");
-        Sql.update("create trigger test_poison before insert on whatsapp_messages for each row execute function test_poison()");
+        Sql.update("create trigger test_poison before insert on whatsapp_messages for each row "
+                + "execute function test_poison_message()");
         Sql.update("drop trigger if exists test_poison on whatsapp_pending_statuses");
         Sql.update("create trigger test_poison before insert on whatsapp_pending_statuses for each row "
-                + "execute function test_poison()");
+                + "execute function test_poison_status()");
     }
 
     /** Message text that PostgreSQL refuses with {@code sqlstate}. */

@@ -35,7 +35,7 @@ class DeliveryParserTest {
                 {"object":"whatsapp_business_account","entry":[
                  {"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"A"},
                    "messages":[{"from":"1","id":"w1","type":"text","text":{"body":"x"}}],
-                   "statuses":[{"id":"s1","status":"sent","timestamp":"5"}]}},
+                   "statuses":[{"id":"s1","status":"sent","timestamp":"1768466405"}]}},
                   {"field":"message_template_status_update","value":{"event":"APPROVED"}}]},
                  {"id":"2","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"B"},
                    "messages":[{"from":"2","id":"w2","type":"text","text":{"body":"y"}}],
@@ -43,7 +43,7 @@ class DeliveryParserTest {
         assertThat(delivery.messages()).extracting(m -> m.routing().phoneNumberId()).containsExactly("A", "B");
         assertThat(delivery.statuses()).singleElement().satisfies(s -> {
             assertThat(s.messageId()).isEqualTo("s1");
-            assertThat(s.timestamp()).isEqualTo(Instant.ofEpochSecond(5));
+            assertThat(s.timestamp()).isEqualTo(Instant.ofEpochSecond(1768466405));
         });
         assertThat(delivery.errors()).singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(130429));
         assertThat(delivery.ignoredFields()).containsExactly("message_template_status_update");

@@ -67,8 +67,10 @@ class WebhookUnfixableDeliveriesTest {
         return s.toString();
     }
 
-    static double counter(String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{" + labels + "} (\\S+)$")
+    /** A counter's value; {@code label} is one {@code name="value"} pair it must carry, or "" for any. */
+    static double counter(String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + name + (label.isEmpty() ? "(?:\\{[^}]*})?"
+                : "\\{[^}]*" + Pattern.quote(label) + "[^}]*}") + " (\\S+)$")
                 .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
