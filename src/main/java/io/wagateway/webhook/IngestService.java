@@ -179,23 +179,35 @@ public class IngestService {
      * acknowledged and counted, never stored, so they cannot touch another business's conversations.
      */
     private Delivery route(Delivery delivery, Signer signer) {
-        if (delivery.itemCount() == 0) {
-            return delivery;
-        }
-        List<InboundMessage> messages = new ArrayList<>(delivery.messages().size());
-        for (InboundMessage message : delivery.messages()) {
-            if (routable(message.routing(), signer, "message", message.id())) {
-                messages.add(message);
+        List<InboundMessage> messages = delivery.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!routable(messages.get(i).routing(), signer, "message", messages.get(i).id())) {
+                // the usual delivery keeps every item: a copy only once one is dropped
+                List<InboundMessage> kept = new ArrayList<>(messages.subList(0, i));
+                for (int j = i + 1; j < messages.size(); j++) {
+                    if (routable(messages.get(j).routing(), signer, "message", messages.get(j).id())) {
+                        kept.add(messages.get(j));
+                    }
+                }
+                messages = kept;
+                break;
             }
         }
-        List<StatusUpdate> statuses = new ArrayList<>(delivery.statuses().size());
-        for (StatusUpdate status : delivery.statuses()) {
-            if (routable(status.routing(), signer, "status", status.messageId())) {
-                statuses.add(status);
+        List<StatusUpdate> statuses = delivery.statuses();
+        for (int i = 0; i < statuses.size(); i++) {
+            if (!routable(statuses.get(i).routing(), signer, "status", statuses.get(i).messageId())) {
+                List<StatusUpdate> kept = new ArrayList<>(statuses.subList(0, i));
+                for (int j = i + 1; j < statuses.size(); j++) {
+                    if (routable(statuses.get(j).routing(), signer, "status", statuses.get(j).messageId())) {
+                        kept.add(statuses.get(j));
+                    }
+                }
+                statuses = kept;
+                break;
             }
         }
-        return messages.size() == delivery.messages().size() && statuses.size() == delivery.statuses().size()
-                ? delivery : delivery.withItems(messages, statuses);
+        return messages == delivery.messages() && statuses == delivery.statuses() ? delivery
+                : delivery.withItems(messages, statuses);
     }
 
     private boolean routable(Routing routing, Signer signer, String kind, String wamid) {
