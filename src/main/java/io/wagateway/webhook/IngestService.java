@@ -32,9 +32,11 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Receives one signed delivery: verifies it, parses it, and stores all of it in one transaction. The
- * answer is produced only from the committed outcome, so nothing acknowledged is ever lost; every step is
- * idempotent, so Meta's redeliveries store nothing twice.
+ * Receives one signed delivery: verifies it (and so learns who signed it), parses it, and stores in one
+ * transaction every item its signer may store. The answer is produced only from the committed outcome, so
+ * nothing acknowledged is ever lost; every step is idempotent, so Meta's redeliveries store nothing twice.
+ * What no retry could store (no business number, a key too long to index, data PostgreSQL refuses) is
+ * acknowledged and counted, the refused data kept as a dead letter, so it never holds up the rest.
  */
 @ApplicationScoped
 public class IngestService {
