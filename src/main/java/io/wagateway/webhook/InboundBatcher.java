@@ -155,8 +155,12 @@ public class InboundBatcher {
     private Uni<Void> writeOne(IngestRepository.InboundRow row, List<Pending> same) {
         return IngestRepository.retryingConflicts(repository.insertInbound(pool, row))
                 .onItem().invoke(stored -> answer(same, stored))
-                .onFailure().invoke(failure -> fail(same, failure))
                 .replaceWithVoid()
+                // A data error for this row is refused on every retry: kept as a dead letter, its deliveries acknowledged.
+                .onFailure(IngestRepository::isPermanent).recoverWithUni(failure -> DeadLetter.keep(repository, pool,
+                        metrics, DeadLetter.message(row, (PgException) failure)).invoke(kept -> fail(same, kept))
+                        .replaceWithVoid())
+                .onFailure().invoke(failure -> fail(same, failure))
                 .onFailure().recoverWithNull();
     }
 

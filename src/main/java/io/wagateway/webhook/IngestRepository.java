@@ -35,6 +35,7 @@ public class IngestRepository {
     private final String updateStatus = load("status-update.sql");
     private final String insertPending = load("pending-status.sql");
     private final String applyPending = load("apply-pending.sql");
+    private final String insertDeadLetter = load("dead-letter.sql");
 
     /** One inbound message; true when stored, false when its wamid was stored before. */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
@@ -84,20 +85,35 @@ public class IngestRepository {
         });
     }
 
-    /** Outcome of one status: moved the message forward, was stale/repeated, or was kept for later. */
-    public enum StatusOutcome { APPLIED, STALE, PENDING }
+    /**
+     * Outcome of one status: moved the message forward, was stale/repeated, was kept for later, or named a
+     * message of a number its signer does not own (left untouched).
+     */
+    public enum StatusOutcome { APPLIED, STALE, PENDING, FOREIGN }
 
     /** Applies one status under the wamid's lock; keeps it pending when the message is not stored (yet). */
     public Uni<StatusOutcome> applyStatus(SqlClient tx, String wamid, String status, short rank, Instant at,
             String errorsJson, String rawJson) {
+        return applyStatus(tx, wamid, status, rank, at, errorsJson, rawJson, null);
+    }
+
+    /**
+     * The same, for a signer that owns only some numbers: a message stored for another number than
+     * {@code phoneNumberId} is left as it is ({@link StatusOutcome#FOREIGN}); null = any number.
+     */
+    public Uni<StatusOutcome> applyStatus(SqlClient tx, String wamid, String status, short rank, Instant at,
+            String errorsJson, String rawJson, String phoneNumberId) {
         OffsetDateTime timestamp = utc(at);
         return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(wamid))
                 .chain(() -> tx.preparedQuery(updateStatus).execute(Tuple.tuple().addValue(wamid).addValue(status)
-                        .addValue(rank).addValue(timestamp).addValue(errorsJson)))
+                        .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(phoneNumberId)))
                 .chain(rows -> {
                     Row row = rows.iterator().next();
                     if (row.getBoolean("updated")) {
                         return Uni.createFrom().item(StatusOutcome.APPLIED);
+                    }
+                    if (row.getBoolean("other_number")) {
+                        return Uni.createFrom().item(StatusOutcome.FOREIGN);
                     }
                     if (row.getBoolean("found")) {
                         return Uni.createFrom().item(StatusOutcome.STALE);
@@ -106,6 +122,13 @@ public class IngestRepository {
                             .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(rawJson))
                             .replaceWith(StatusOutcome.PENDING);
                 });
+    }
+
+    /** Keeps an item PostgreSQL refused ({@code dead-letter.sql}). */
+    public Uni<Void> insertDeadLetter(SqlClient client, DeadLetter letter) {
+        return client.preparedQuery(insertDeadLetter).execute(Tuple.tuple().addValue(letter.phoneNumberId())
+                .addValue(letter.kind()).addValue(letter.wamid()).addValue(letter.sqlState()).addValue(letter.error())
+                .addValue(letter.payload())).replaceWithVoid();
     }
 
     /**
@@ -149,6 +172,20 @@ public class IngestRepository {
      */
     static <T> Uni<T> retryingConflicts(Uni<T> work) {
         return work.onFailure(IngestRepository::isConflict).retry().atMost(2);
+    }
+
+    /**
+     * A data error PostgreSQL reports for one item (SQLSTATE class 22, data exception, or 54000, program limit
+     * exceeded, such as an index row too large): the same item is refused on every retry, so it is kept as a
+     * dead letter instead of failing its delivery. Every other failure (connection lost, 08, 40001/40P01 after
+     * the retries, 53, 57) is an outage that a retry may get past.
+     */
+    static boolean isPermanent(Throwable failure) {
+        if (failure instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("22") || "54000".equals(state);
+        }
+        return false;
     }
 
     private static boolean isConflict(Throwable failure) {

@@ -12,15 +12,19 @@ import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogContext;
 import io.wagateway.common.LogThrottle;
 import io.wagateway.message.MessageStatus;
+import io.wagateway.webhook.WebhookMetrics.ItemOutcome;
 import io.wagateway.webhook.WebhookMetrics.Outcome;
+import io.wagateway.webhook.WebhookSecrets.Signer;
 import io.wagateway.webhook.payload.Delivery;
 import io.wagateway.webhook.payload.DeliveryParser;
 import io.wagateway.webhook.payload.InboundMessage;
+import io.wagateway.webhook.payload.Keys;
 import io.wagateway.webhook.payload.MessageContent;
 import io.wagateway.webhook.payload.Routing;
 import io.wagateway.webhook.payload.StatusUpdate;
 import io.wagateway.webhook.payload.WebhookError;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,16 +32,16 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Receives one signed delivery: verifies it, parses it, and stores all of it in one transaction. The
- * answer is produced only from the committed outcome, so nothing acknowledged is ever lost; every step is
- * idempotent, so Meta's redeliveries store nothing twice.
+ * Receives one signed delivery: verifies it (and so learns who signed it), parses it, and stores in one
+ * transaction every item its signer may store. The answer is produced only from the committed outcome, so
+ * nothing acknowledged is ever lost; every step is idempotent, so Meta's redeliveries store nothing twice.
+ * What no retry could store (no business number, a key too long to index, data PostgreSQL refuses) is
+ * acknowledged and counted, the refused data kept as a dead letter, so it never holds up the rest.
  */
 @ApplicationScoped
 public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-    /** Longest wamid, sender or wa_id stored (Meta's are well under 100 characters). */
-    static final int MAX_KEY_LENGTH = 1024;
 
     /** Per-request warnings (forged deliveries, unrouted numbers) at most once a minute per kind and key. */
     private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
@@ -84,8 +88,9 @@ public class IngestService {
 
     public Uni<Result> receive(byte[] body, String signature) {
         Timer.Sample sample = metrics.start();
+        Instant arrival = Instant.now();
         return verify(body, signature)
-                .chain(valid -> valid ? parseAndStore(body)
+                .chain(signer -> signer != null ? parseAndStore(body, signer, arrival)
                         : Uni.createFrom().item(Result.of(Outcome.REJECTED_SIGNATURE, "invalid signature")))
                 .onFailure().recoverWithItem(failure -> {
                     long suppressed = throttle.admit("unavailable");
@@ -101,8 +106,11 @@ public class IngestService {
                 });
     }
 
-    /** Configured secrets first (no I/O); the settings rows' secrets only when those do not match. */
-    private Uni<Boolean> verify(byte[] body, String signature) {
+    /**
+     * Who signed the delivery, or null when nobody did. Configured secrets first (no I/O; they sign for every
+     * number); the settings rows' secrets only when those do not match.
+     */
+    private Uni<Signer> verify(byte[] body, String signature) {
         if (SignatureVerifier.parse(signature) == null) {
             long suppressed = throttle.admit("signature-format");
             if (suppressed >= 0) {
@@ -110,18 +118,19 @@ public class IngestService {
                         + "rejections not logged in the last minute)", body.length,
                         signature == null ? "missing" : "malformed", suppressed);
             }
-            return Uni.createFrom().item(false);
+            return Uni.createFrom().nullItem();
         }
         if (SignatureVerifier.verify(body, signature, secrets.configuredSecrets())) {
-            return Uni.createFrom().item(true);
+            return Uni.createFrom().item(Signer.ANY);
         }
         return secrets.snapshot().map(snapshot -> {
-            if (SignatureVerifier.verify(body, signature, snapshot.appSecrets())) {
-                return true;
+            int signer = SignatureVerifier.indexOf(body, signature, snapshot.appSecrets());
+            if (signer >= 0) {
+                return snapshot.signers().get(signer);
             }
             long suppressed = throttle.admit("signature-mismatch");
             if (suppressed < 0) {
-                return false;
+                return null;
             }
             if (secrets.configuredSecrets().isEmpty() && snapshot.appSecrets().isEmpty()) {
                 LOG.error("Rejected webhook delivery: no Meta app secret is configured, so no delivery can be "
@@ -133,31 +142,100 @@ public class IngestService {
                         + "rejections not logged in the last minute)", body.length,
                         secrets.configuredSecrets().size() + snapshot.appSecrets().size(), suppressed);
             }
-            return false;
+            return null;
         });
     }
 
-    private Uni<Result> parseAndStore(byte[] body) {
+    private Uni<Result> parseAndStore(byte[] body, Signer signer, Instant arrival) {
         Delivery delivery;
         try {
             JsonNode root = mapper.readTree(body);
             if (root == null || !root.isObject()) {
                 return Uni.createFrom().item(Result.of(Outcome.INVALID, "the body is not a JSON object"));
             }
-            delivery = DeliveryParser.parse(root);
+            delivery = DeliveryParser.parse(root, arrival);
         } catch (java.io.IOException e) {
             return Uni.createFrom().item(Result.of(Outcome.INVALID, "the body is not valid JSON"));
         }
+        metrics.timestampsReplaced(delivery.timestampsReplaced());
         delivery.ignoredFields().forEach(field -> {
             metrics.ignoredField(field);
-            LOG.debugf("Acknowledged webhook change without storing it: %s", field);
+            LOG.debugf("Acknowledged webhook change without storing it: %s", LogValue.of(field));
         });
         for (WebhookError error : delivery.errors()) {
             metrics.webhookError(error.code());
-            LOG.warnf("Meta reported an error for phone_number_id=%s: code=%s title=%s details=%s",
-                    error.routing().phoneNumberId(), error.code(), error.title(), error.details());
+            long suppressed = throttle.admit("meta-error");
+            if (suppressed >= 0) {
+                LOG.warnf("Meta reported an error for phone_number_id=%s: code=%s title=%s details=%s (%d more not "
+                        + "logged in the last minute)", LogValue.of(error.routing().phoneNumberId()), error.code(),
+                        LogValue.of(error.title()), LogValue.of(error.details()), suppressed);
+            }
         }
-        return countUnrouted(delivery).chain(() -> store(delivery));
+        Delivery routed = route(delivery, signer);
+        return countUnrouted(routed).chain(() -> store(routed, signer));
+    }
+
+    /**
+     * The items this delivery may store: those addressed to a number (a change without
+     * {@code metadata.phone_number_id} cannot be stored for anyone) that its signer owns. The others are
+     * acknowledged and counted, never stored, so they cannot touch another business's conversations.
+     */
+    private Delivery route(Delivery delivery, Signer signer) {
+        List<InboundMessage> messages = delivery.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!routable(messages.get(i).routing(), signer, "message", messages.get(i).id())) {
+                // the usual delivery keeps every item: a copy only once one is dropped
+                List<InboundMessage> kept = new ArrayList<>(messages.subList(0, i));
+                for (int j = i + 1; j < messages.size(); j++) {
+                    if (routable(messages.get(j).routing(), signer, "message", messages.get(j).id())) {
+                        kept.add(messages.get(j));
+                    }
+                }
+                messages = kept;
+                break;
+            }
+        }
+        List<StatusUpdate> statuses = delivery.statuses();
+        for (int i = 0; i < statuses.size(); i++) {
+            if (!routable(statuses.get(i).routing(), signer, "status", statuses.get(i).messageId())) {
+                List<StatusUpdate> kept = new ArrayList<>(statuses.subList(0, i));
+                for (int j = i + 1; j < statuses.size(); j++) {
+                    if (routable(statuses.get(j).routing(), signer, "status", statuses.get(j).messageId())) {
+                        kept.add(statuses.get(j));
+                    }
+                }
+                statuses = kept;
+                break;
+            }
+        }
+        return messages == delivery.messages() && statuses == delivery.statuses() ? delivery
+                : delivery.withItems(messages, statuses);
+    }
+
+    private boolean routable(Routing routing, Signer signer, String kind, String wamid) {
+        String number = routing.phoneNumberId();
+        if (number == null || number.isBlank()) {
+            metrics.item(ItemOutcome.UNROUTABLE);
+            long suppressed = throttle.admit("unroutable");
+            if (suppressed >= 0) {
+                LOG.warnf("Acknowledged a %s without metadata.phone_number_id (wamid=%s, entry %s) without storing "
+                        + "it: it names no business number (%d more not logged in the last minute)", kind,
+                        LogValue.of(wamid), LogValue.of(routing.wabaId()), suppressed);
+            }
+            return false;
+        }
+        if (!signer.owns(routing.wabaId(), number)) {
+            metrics.item(ItemOutcome.FOREIGN);
+            long suppressed = throttle.admit("foreign");
+            if (suppressed >= 0) {
+                LOG.warnf("Acknowledged a %s for phone_number_id=%s (entry %s) without storing it: the delivery is "
+                        + "signed with a settings row's app secret that does not sign for this number (%d more not "
+                        + "logged in the last minute)", kind, LogValue.of(number), LogValue.of(routing.wabaId()),
+                        suppressed);
+            }
+            return false;
+        }
+        return true;
     }
 
     private Uni<Void> countUnrouted(Delivery delivery) {
@@ -177,42 +255,55 @@ public class IngestService {
     private void unrouted(Set<String> active, Routing routing, String wamid) {
         if (!active.contains(routing.phoneNumberId())) {
             metrics.unrouted();
-            long suppressed = throttle.admit("unrouted:" + routing.phoneNumberId());
+            String number = LogValue.of(routing.phoneNumberId());
+            long suppressed = throttle.admit("unrouted:" + number);
             if (suppressed >= 0) {
-                LogContext.withWamid(wamid, () -> LOG.warnf("Storing %s for phone_number_id=%s, which has no active "
-                        + "settings row (%d more for this number not logged in the last minute)", wamid,
-                        routing.phoneNumberId(), suppressed));
+                String shown = LogValue.of(wamid);
+                LogContext.withWamid(shown, () -> LOG.warnf("Storing %s for phone_number_id=%s, which has no active "
+                        + "settings row (%d more for this number not logged in the last minute)", shown, number,
+                        suppressed));
             }
         }
     }
 
-    private Uni<Result> store(Delivery delivery) {
+    private Uni<Result> store(Delivery delivery, Signer signer) {
         List<IngestRepository.InboundRow> rows = new ArrayList<>();
         int skipped = 0;
         for (InboundMessage message : delivery.messages()) {
             if (message.id() == null || message.id().isBlank() || message.from() == null || message.from().isBlank()) {
                 skipped++;
-                LOG.warnf("Skipping an inbound message without id or sender (type=%s, phone_number_id=%s)",
+                skippedWarning("Skipping an inbound message without id or sender (type=%s, phone_number_id=%s)",
                         message.type(), message.routing().phoneNumberId());
                 continue;
             }
-            if (tooLong(message.id()) || tooLong(message.from()) || tooLong(message.waId())) {
-                // Unique keys: PostgreSQL refuses index entries over ~2.7 kB, so such a message could never be
-                // stored and its delivery would be answered 503 for the 7 days Meta retries. Real ones are < 100.
+            IngestRepository.InboundRow row = toRow(message);
+            if (!Keys.fits(row.wamid()) || !Keys.fits(row.phoneNumber()) || !Keys.fits(row.waId())) {
+                // Unique keys: PostgreSQL refuses index entries past a size in bytes, so such a message could never
+                // be stored and its delivery would be answered 503 for the days Meta retries. Real ones are short.
                 skipped++;
-                LOG.warnf("Skipping an inbound message whose id, sender or wa_id is over %d characters (type=%s, "
-                        + "phone_number_id=%s)", MAX_KEY_LENGTH, message.type(), message.routing().phoneNumberId());
+                metrics.item(ItemOutcome.INVALID);
+                skippedWarning("Skipping an inbound message whose id, sender or wa_id is over " + Keys.MAX_BYTES
+                        + " bytes (type=%s, phone_number_id=%s)", message.type(), message.routing().phoneNumberId());
                 continue;
             }
-            rows.add(toRow(message));
+            rows.add(row);
         }
         rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
         List<StatusUpdate> statuses = new ArrayList<>();
         for (StatusUpdate status : delivery.statuses()) {
             if (status.messageId() == null || MessageStatus.fromWire(status.status()) == null) {
                 metrics.unknownStatus();
-                LogContext.withWamid(status.messageId(), () -> LOG.warnf("Ignoring status '%s' for %s: not a "
-                        + "status this service knows", status.status(), status.messageId()));
+                String shown = LogValue.of(status.messageId());
+                if (throttle.admit("unknown-status") >= 0) {
+                    LogContext.withWamid(shown, () -> LOG.warnf("Ignoring status '%s' for %s: not a status this "
+                            + "service knows", LogValue.of(status.status()), shown));
+                }
+                continue;
+            }
+            if (!Keys.fits(StorableText.text(status.messageId())) || !Keys.fits(StorableText.text(status.recipientId()))) {
+                metrics.item(ItemOutcome.INVALID);
+                skippedWarning("Skipping a status whose id or recipient is over " + Keys.MAX_BYTES
+                        + " bytes (status=%s, phone_number_id=%s)", status.status(), status.routing().phoneNumberId());
                 continue;
             }
             statuses.add(status);
@@ -228,44 +319,141 @@ public class IngestService {
             work = batcher.store(rows.get(0))
                     .map(stored -> stored
                             ? new Result(Outcome.STORED, 1, 0, List.of(rows.get(0).messageType()), List.of(), null)
-                            : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null));
+                            : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null))
+                    .onFailure(DeadLetter.Kept.class)
+                    .recoverWithItem(kept -> new Result(Outcome.STORED, 0, 0, List.of(), List.of(), kept.getMessage()));
         } else {
-            work = IngestRepository.retryingConflicts(pool.withTransaction(tx -> storeAll(tx, rows, statuses)));
+            work = storeTogether(rows, statuses, signer);
         }
         return work
                 .ifNoItem().after(config.ingestTimeout()).fail()
                 .invoke(this::countStored);
     }
 
-    private Uni<Result> storeAll(SqlClient tx, List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses) {
+    /** One transaction for the delivery's items; an item PostgreSQL refuses for its data becomes a dead letter. */
+    private Uni<Result> storeTogether(List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+            Signer signer) {
+        return storeTogether(rows, statuses, signer, List.of());
+    }
+
+    /**
+     * Runs the transaction; when one item is refused with a data error, runs it again without that item and
+     * with its dead letter (no extra statement while nothing is refused; at most one more run per refused item).
+     */
+    private Uni<Result> storeTogether(List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+            Signer signer, List<DeadLetter> deadLetters) {
+        return IngestRepository.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
+                .chain(() -> storeAll(tx, rows, statuses, signer))))
+                .invoke(() -> deadLetters.forEach(letter -> letter.counted(metrics)))
+                .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
+                    PoisonedItem poisoned = (PoisonedItem) failure;
+                    List<DeadLetter> kept = new ArrayList<>(deadLetters);
+                    if (poisoned.letter != null) {
+                        kept.add(poisoned.letter);
+                    } else {
+                        kept.remove(poisoned.item);
+                    }
+                    return storeTogether(without(rows, poisoned.item), without(statuses, poisoned.item), signer, kept);
+                });
+    }
+
+    private Uni<Void> keep(SqlClient tx, List<DeadLetter> deadLetters) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (DeadLetter letter : deadLetters) {
+            chain = chain.chain(() -> repository.insertDeadLetter(tx, letter)
+                    .onFailure(IngestRepository::isPermanent).transform(failure -> {
+                        // Not even the dead letter is storable: dropped (logged), the rest still stored.
+                        LOG.errorf("Could not keep a %s for phone_number_id=%s (wamid=%s) as a dead letter either "
+                                + "(PostgreSQL %s); acknowledged without storing it", letter.kind(),
+                                LogValue.of(letter.phoneNumberId()), LogValue.of(letter.wamid()),
+                                ((PgException) failure).getSqlState());
+                        return new PoisonedItem(letter, null);
+                    }));
+        }
+        return chain;
+    }
+
+    private static <T> List<T> without(List<T> items, Object item) {
+        List<T> rest = new ArrayList<>(items.size());
+        boolean removed = false;
+        for (T candidate : items) {
+            if (!removed && candidate == item) {
+                removed = true;
+            } else {
+                rest.add(candidate);
+            }
+        }
+        return removed ? rest : items;
+    }
+
+    private Uni<Result> storeAll(SqlClient tx, List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+            Signer signer) {
         List<String> storedTypes = new ArrayList<>();
         int[] duplicates = new int[1];
         List<StatusResult> statusResults = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IngestRepository.InboundRow row : rows) {
-            chain = chain.chain(() -> repository.insertInbound(tx, row).invoke(stored -> {
-                if (stored) {
-                    storedTypes.add(row.messageType());
-                } else {
-                    duplicates[0]++;
-                }
-            }).replaceWithVoid());
+            chain = chain.chain(() -> repository.insertInbound(tx, row)
+                    .onFailure(IngestRepository::isPermanent)
+                    .transform(failure -> new PoisonedItem(row, DeadLetter.message(row, (PgException) failure)))
+                    .invoke(stored -> {
+                        if (stored) {
+                            storedTypes.add(row.messageType());
+                        } else {
+                            duplicates[0]++;
+                        }
+                    }).replaceWithVoid());
         }
         for (StatusUpdate status : statuses) {
             MessageStatus known = MessageStatus.fromWire(status.status());
-            chain = chain.chain(() -> repository.applyStatus(tx, StorableText.text(status.messageId()),
-                    known.wireName(), known.rank(), status.timestamp(), json(status.errors()), json(status.raw()))
-                    .invoke(outcome -> statusResults.add(new StatusResult(known.wireName(), outcome)))
-                    .replaceWithVoid());
+            // A settings row's secret moves only messages of the number the status names (the signer's own).
+            String scope = signer.everyNumber() ? null : StorableText.text(status.routing().phoneNumberId());
+            chain = chain.chain(() -> {
+                String raw = json(status.raw());
+                String wamid = StorableText.text(status.messageId());
+                return repository.applyStatus(tx, wamid, known.wireName(), known.rank(), status.timestamp(),
+                        json(status.errors()), raw, scope)
+                        .onFailure(IngestRepository::isPermanent)
+                        .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
+                                status.routing().phoneNumberId(), wamid, (PgException) failure, raw)))
+                        .invoke(outcome -> statusResults.add(new StatusResult(known.wireName(), outcome)))
+                        .replaceWithVoid();
+            });
         }
         return chain.map(ignored -> new Result(storedTypes.isEmpty() && duplicates[0] > 0 && statuses.isEmpty()
                 ? Outcome.DUPLICATE : Outcome.STORED, storedTypes.size(), duplicates[0], storedTypes, statusResults,
                 null));
     }
 
+    /** One item of a transaction refused for its data: the transaction runs again without it. */
+    private static final class PoisonedItem extends RuntimeException {
+        final Object item;
+        final DeadLetter letter;
+
+        PoisonedItem(Object item, DeadLetter letter) {
+            super("an item was refused for its data", null, false, false);
+            this.item = item;
+            this.letter = letter;
+        }
+    }
+
+    private void skippedWarning(String format, String type, String phoneNumberId) {
+        long suppressed = throttle.admit("skipped");
+        if (suppressed >= 0) {
+            LOG.warnf(format + " (%d more skipped items not logged in the last minute)", LogValue.of(type),
+                    LogValue.of(phoneNumberId), suppressed);
+        }
+    }
+
     private void countStored(Result result) {
         result.storedTypes().forEach(metrics::messageStored);
-        result.statuses().forEach(s -> metrics.status(s.status(), s.outcome()));
+        result.statuses().forEach(s -> {
+            if (s.outcome() == IngestRepository.StatusOutcome.FOREIGN) {
+                metrics.item(ItemOutcome.FOREIGN);
+            } else {
+                metrics.status(s.status(), s.outcome());
+            }
+        });
         for (int i = 0; i < result.duplicates(); i++) {
             metrics.duplicate();
         }
@@ -307,10 +495,6 @@ public class IngestService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean tooLong(String key) {
-        return key != null && key.length() > MAX_KEY_LENGTH;
     }
 
     private static String describe(Throwable failure) {

@@ -23,16 +23,21 @@ public final class SignatureVerifier {
 
     /** True when the header is a well-formed signature of {@code body} under one of {@code secrets}. */
     public static boolean verify(byte[] body, String header, List<byte[]> secrets) {
+        return indexOf(body, header, secrets) >= 0;
+    }
+
+    /** Index of the secret {@code body} is signed with, or -1 (also for a malformed header). */
+    public static int indexOf(byte[] body, String header, List<byte[]> secrets) {
         byte[] presented = parse(header);
         if (presented == null) {
-            return false;
+            return -1;
         }
         // Every secret's HMAC is computed and compared: the time taken does not tell which one matched.
         List<byte[]> expected = new ArrayList<>(secrets.size());
         for (byte[] secret : secrets) {
             expected.add(hmac(secret, body));
         }
-        return ConstantTime.indexOf(presented, expected) >= 0;
+        return ConstantTime.indexOf(presented, expected);
     }
 
     /** The signature bytes of a well-formed header, else null. */

@@ -24,6 +24,13 @@ public interface WebhookConfig {
     @WithDefault("30d")
     Duration pendingStatusRetention();
 
+    /**
+     * Items PostgreSQL refused for their data (kept in {@code whatsapp_dead_letters} so that their deliveries
+     * could be acknowledged) are dropped after this.
+     */
+    @WithDefault("30d")
+    Duration deadLetterRetention();
+
     /** A delivery not stored within this time is answered 503, so that Meta retries it. */
     @WithDefault("10s")
     Duration ingestTimeout();

@@ -84,6 +84,32 @@ public class WebhookMetrics {
         counter("i:" + field, "whatsapp.webhook.ignored.changes", "field", field).increment();
     }
 
+    /** Why an item of a delivery was acknowledged without being stored; one counter each. */
+    public enum ItemOutcome {
+        /** For a number (or business) the delivery's signer does not own. */
+        FOREIGN,
+        /** Without {@code metadata.phone_number_id}: no number to store it for. */
+        UNROUTABLE,
+        /** A key (wamid, sender, wa_id, status id, recipient) too long to index. */
+        INVALID,
+        /** Refused by PostgreSQL with a data error; kept in {@code whatsapp_dead_letters}. */
+        DEAD_LETTER;
+
+        final String label = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** An item acknowledged without being stored, by why (a fixed set of labels). */
+    public void item(ItemOutcome outcome) {
+        counter("item:" + outcome.label, "whatsapp.webhook.items", "outcome", outcome.label).increment();
+    }
+
+    /** Items whose timestamp was missing, unreadable or implausible and became the arrival time. */
+    public void timestampsReplaced(int count) {
+        if (count > 0) {
+            counter("timestamps:replaced", "whatsapp.webhook.timestamps.replaced").increment(count);
+        }
+    }
+
     private Counter counter(String key, String name, String... tags) {
         Counter counter = tagged.get(key);
         if (counter == null) {

@@ -10,8 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +33,44 @@ public class WebhookSecrets {
 
     private static final Logger LOG = Logger.getLogger(WebhookSecrets.class);
 
-    /** Decrypted view of the active settings rows at {@code loadedAt}. */
-    public record Snapshot(List<byte[]> appSecrets, List<byte[]> verifyTokenDigests, Set<String> activeNumbers,
-            Instant loadedAt) {
+    /**
+     * Decrypted view of the active settings rows at {@code loadedAt}: each distinct app secret once
+     * ({@code appSecrets}), with the signer it stands for at the same index ({@code signers}).
+     */
+    public record Snapshot(List<byte[]> appSecrets, List<Signer> signers, List<byte[]> verifyTokenDigests,
+            Set<String> activeNumbers, Instant loadedAt) {
+    }
+
+    /**
+     * Who signed a delivery, and so which changes it may store. The configured app secrets sign for every
+     * number ({@link #ANY}). A settings row's app secret signs for that row's {@code phone_number_id}, and for
+     * the numbers of its {@code businessId} (Meta's {@code entry[].id}, the WABA) that no row of another
+     * business claims; rows sharing one app secret (one Meta app, several numbers) share all of that.
+     *
+     * @param numberBusinesses every active row's number and its business, to tell whose a number is
+     */
+    public record Signer(boolean everyNumber, Set<String> numbers, Set<String> businesses,
+            Map<String, String> numberBusinesses) {
+
+        public static final Signer ANY = new Signer(true, Set.of(), Set.of(), Map.of());
+
+        /** True when this signer may store a change addressed to {@code phoneNumberId} under entry {@code wabaId}. */
+        public boolean owns(String wabaId, String phoneNumberId) {
+            if (everyNumber) {
+                return true;
+            }
+            if (phoneNumberId == null) {
+                return false;
+            }
+            if (numbers.contains(phoneNumberId)) {
+                return true;
+            }
+            if (wabaId == null || !businesses.contains(wabaId)) {
+                return false;
+            }
+            String business = numberBusinesses.get(phoneNumberId);
+            return business == null || business.equals(wabaId);
+        }
     }
 
     private final SettingsService settings;
@@ -100,16 +140,38 @@ public class WebhookSecrets {
 
     private Uni<Snapshot> load() {
         return settings.activeCredentials().map(rows -> {
-            Set<String> numbers = new HashSet<>();
+            Map<String, String> numberBusinesses = new HashMap<>();
             for (SettingsCredentials row : rows) {
-                numbers.add(row.phoneNumberId());
+                if (row.phoneNumberId() != null) {
+                    numberBusinesses.put(row.phoneNumberId(), row.businessId());
+                }
             }
-            Snapshot snapshot = new Snapshot(
-                    rows.stream().map(SettingsCredentials::appSecret).filter(Objects::nonNull).filter(s -> !s.isEmpty())
-                            .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
+            // One signer per distinct app secret: every row that carries it adds its number and business.
+            Map<String, Set<String>> numbers = new LinkedHashMap<>();
+            Map<String, Set<String>> businesses = new HashMap<>();
+            for (SettingsCredentials row : rows) {
+                String secret = row.appSecret();
+                if (secret == null || secret.isEmpty()) {
+                    continue;
+                }
+                numbers.computeIfAbsent(secret, k -> new HashSet<>()).add(row.phoneNumberId());
+                if (row.businessId() != null) {
+                    businesses.computeIfAbsent(secret, k -> new HashSet<>()).add(row.businessId());
+                }
+            }
+            Map<String, String> sharedNumberBusinesses = Collections.unmodifiableMap(numberBusinesses);
+            List<byte[]> appSecrets = new ArrayList<>(numbers.size());
+            List<Signer> signers = new ArrayList<>(numbers.size());
+            numbers.forEach((secret, owned) -> {
+                appSecrets.add(secret.getBytes(StandardCharsets.UTF_8));
+                signers.add(new Signer(false, Collections.unmodifiableSet(owned),
+                        Collections.unmodifiableSet(businesses.getOrDefault(secret, new HashSet<>())),
+                        sharedNumberBusinesses));
+            });
+            Snapshot snapshot = new Snapshot(List.copyOf(appSecrets), List.copyOf(signers),
                     rows.stream().map(SettingsCredentials::webhookToken).filter(Objects::nonNull)
                             .map(ConstantTime::sha256).toList(),
-                    Set.copyOf(numbers), Instant.now());
+                    Collections.unmodifiableSet(new HashSet<>(numberBusinesses.keySet())), Instant.now());
             current.set(snapshot);
             return snapshot;
         });

@@ -35,7 +35,7 @@ class DeliveryParserTest {
                 {"object":"whatsapp_business_account","entry":[
                  {"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"A"},
                    "messages":[{"from":"1","id":"w1","type":"text","text":{"body":"x"}}],
-                   "statuses":[{"id":"s1","status":"sent","timestamp":"5"}]}},
+                   "statuses":[{"id":"s1","status":"sent","timestamp":"1768466405"}]}},
                   {"field":"message_template_status_update","value":{"event":"APPROVED"}}]},
                  {"id":"2","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"B"},
                    "messages":[{"from":"2","id":"w2","type":"text","text":{"body":"y"}}],
@@ -43,7 +43,7 @@ class DeliveryParserTest {
         assertThat(delivery.messages()).extracting(m -> m.routing().phoneNumberId()).containsExactly("A", "B");
         assertThat(delivery.statuses()).singleElement().satisfies(s -> {
             assertThat(s.messageId()).isEqualTo("s1");
-            assertThat(s.timestamp()).isEqualTo(Instant.ofEpochSecond(5));
+            assertThat(s.timestamp()).isEqualTo(Instant.ofEpochSecond(1768466405));
         });
         assertThat(delivery.errors()).singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(130429));
         assertThat(delivery.ignoredFields()).containsExactly("message_template_status_update");
@@ -77,5 +77,39 @@ class DeliveryParserTest {
             assertThat(m.routing().phoneNumberId()).isNull();
             assertThat(m.timestamp()).isNotNull();
         });
+    }
+
+    private static String withTimestamp(String timestampJson) {
+        return """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "messages":[{"from":"1","id":"w","timestamp":%s,"type":"text","text":{"body":"x"}}],
+                 "statuses":[{"id":"s","status":"sent","timestamp":%s}]}}]}]}""".formatted(timestampJson, timestampJson);
+    }
+
+    @Test
+    void timestampsOutsideThePlausibleRangeOrUnreadableAreTheArrivalTime() throws Exception {
+        java.util.List<String> odd = java.util.List.of("1e400", "-1e400", "9224318016000", "\"9224318016000\"",
+                "\"10000000000000\"", "\"1230767999\"", "\"-5\"", "\"99999999999999999999\"", "\"1e9\"", "\"\"",
+                "null", "{}", "1768466400.5e300", "\"" + Instant.now().plusSeconds(86_400 + 120).getEpochSecond() + "\"");
+        for (String timestamp : odd) {
+            Instant before = Instant.now();
+            Delivery delivery = parse(withTimestamp(timestamp));
+            Instant after = Instant.now();
+            assertThat(delivery.messages().get(0).timestamp()).as(timestamp).isBetween(before, after);
+            assertThat(delivery.statuses().get(0).timestamp()).as(timestamp).isBetween(before, after);
+        }
+    }
+
+    @Test
+    void plausibleTimestampsAreKept() throws Exception {
+        long nearFuture = Instant.now().plusSeconds(86_400 - 120).getEpochSecond();
+        for (long seconds : new long[] { 1230768000L, 1768466400L, nearFuture }) {
+            for (String json : new String[] { "\"" + seconds + "\"", String.valueOf(seconds), "\" " + seconds + " \"" }) {
+                Delivery delivery = parse(withTimestamp(json));
+                assertThat(delivery.messages().get(0).timestamp()).as(json).isEqualTo(Instant.ofEpochSecond(seconds));
+                assertThat(delivery.statuses().get(0).timestamp()).as(json).isEqualTo(Instant.ofEpochSecond(seconds));
+            }
+        }
     }
 }

@@ -212,4 +212,55 @@ class IngestRepositoryTest {
         asserter.assertEquals(() -> pool.preparedQuery("select status || ' ' || status_errors::text from whatsapp_messages where message_id = $1")
                 .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getString(0)), "failed [{\"code\": 131026}]");
     }
+
+    @Test
+    @RunOnVertxContext
+    void aStatusScopedToANumberLeavesAnotherNumbersMessageAlone(UniAsserter asserter) {
+        String phone = "33" + System.nanoTime() % 1_000_000_000L;
+        String id = wamid();
+        Instant at = Instant.ofEpochSecond(1768467400);
+        asserter.execute(() -> pool.preparedQuery("""
+                with s as (insert into whatsapp_sessions (phone_number, updated_at) values ($1, now()) returning id)
+                insert into whatsapp_messages (session_id, message_id, direction, content, status, status_rank,
+                                               phone_number_id)
+                select s.id, $2, 'OUTBOUND', 'out', 'accepted', 1, 'number-b' from s""").execute(Tuple.of(phone, id)));
+        asserter.assertEquals(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "failed", (short) 10, at,
+                null, "{}", "number-a")), StatusOutcome.FOREIGN);
+        asserter.assertEquals(() -> pool.preparedQuery("select status from whatsapp_messages where message_id = $1")
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getString(0)), "accepted");
+        asserter.assertEquals(() -> pool.preparedQuery("select count(*) from whatsapp_pending_statuses where message_id = $1")
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getLong(0)), 0L);
+        // Its own number, and no scope (a configured app secret), move it.
+        asserter.assertEquals(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "delivered", (short) 3, at,
+                null, "{}", "number-b")), StatusOutcome.APPLIED);
+        asserter.assertEquals(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "read", (short) 4, at,
+                null, "{}", null)), StatusOutcome.APPLIED);
+    }
+
+    @Test
+    @RunOnVertxContext
+    void aDeadLetterKeepsWhatPostgresRefusedAndOnlyDataErrorsArePermanent(UniAsserter asserter) {
+        String id = wamid();
+        // A jsonb cast PostgreSQL refuses: 22P02, a data error.
+        asserter.assertFailedWith(() -> pool.preparedQuery("select $1::text::jsonb").execute(Tuple.of("{not json")),
+                failure -> {
+                    assertThat(IngestRepository.isPermanent(failure)).isTrue();
+                    DeadLetter letter = DeadLetter.of(DeadLetter.STATUS, "1".repeat(300), id,
+                            (io.vertx.pgclient.PgException) failure, "{\"id\":\"" + id + "\"}");
+                    assertThat(letter.phoneNumberId()).hasSize(256);
+                    assertThat(letter.sqlState()).isEqualTo("22P02");
+                });
+        asserter.execute(() -> pool.preparedQuery("select $1::text::jsonb").execute(Tuple.of("{not json"))
+                .onFailure().recoverWithUni(failure -> repository.insertDeadLetter(pool, DeadLetter.of(DeadLetter.STATUS,
+                        "118234567890123", id, (io.vertx.pgclient.PgException) failure, "{\"id\":\"" + id + "\"}"))
+                        .replaceWith(() -> null)));
+        asserter.assertEquals(() -> pool.preparedQuery("select kind || ' ' || sqlstate || ' ' || (payload::jsonb ->> 'id') "
+                + "from whatsapp_dead_letters where wamid = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().next().getString(0)), "status 22P02 " + id);
+        // A lost connection, a cancelled query, a deadlock: outages, never dead letters.
+        asserter.assertFailedWith(() -> pool.preparedQuery("select pg_cancel_backend(pg_backend_pid()), pg_sleep(1)")
+                .execute(), failure -> assertThat(IngestRepository.isPermanent(failure)).isFalse());
+        asserter.execute(() -> assertThat(IngestRepository.isPermanent(new io.vertx.core.VertxException("closed")))
+                .isFalse());
+    }
 }

@@ -1,6 +1,7 @@
 package io.wagateway.webhook.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +12,25 @@ import java.util.List;
  */
 public final class DeliveryParser {
 
+    /** Before WhatsApp existed: an earlier timestamp is not a real one. */
+    static final Instant EARLIEST = Instant.parse("2009-01-01T00:00:00Z");
+    /** How far past its arrival an item's timestamp may be (clock skew); later ones are not real either. */
+    static final Duration LATEST_AHEAD = Duration.ofDays(1);
+
     private DeliveryParser() {
     }
 
     public static Delivery parse(JsonNode root) {
+        return parse(root, Instant.now());
+    }
+
+    /**
+     * {@code arrival} stands in for every timestamp that is missing, unreadable, or outside 2009 … arrival
+     * plus a day: one that Instant or PostgreSQL cannot hold would fail the delivery for ever, and one far in
+     * the future would hold the customer's 24-hour window open (or, stored as infinity, closed) for good.
+     */
+    public static Delivery parse(JsonNode root, Instant arrival) {
+        Timestamps timestamps = new Timestamps(arrival);
         List<InboundMessage> messages = new ArrayList<>();
         List<StatusUpdate> statuses = new ArrayList<>();
         List<WebhookError> errors = new ArrayList<>();
@@ -36,11 +52,11 @@ public final class DeliveryParser {
                         text(metadata, "display_phone_number"));
                 JsonNode contacts = value.path("contacts");
                 for (JsonNode message : value.path("messages")) {
-                    messages.add(message(routing, contacts, message));
+                    messages.add(message(routing, contacts, message, timestamps));
                 }
                 for (JsonNode status : value.path("statuses")) {
                     statuses.add(new StatusUpdate(routing, text(status, "id"), text(status, "status"),
-                            timestamp(status), text(status, "recipient_id"),
+                            timestamps.of(status), text(status, "recipient_id"),
                             status.has("errors") ? status.get("errors") : null, status));
                 }
                 for (JsonNode error : value.path("errors")) {
@@ -49,10 +65,10 @@ public final class DeliveryParser {
                 }
             }
         }
-        return new Delivery(messages, statuses, errors, ignored);
+        return new Delivery(messages, statuses, errors, ignored, timestamps.replaced);
     }
 
-    private static InboundMessage message(Routing routing, JsonNode contacts, JsonNode message) {
+    private static InboundMessage message(Routing routing, JsonNode contacts, JsonNode message, Timestamps timestamps) {
         String from = text(message, "from");
         String fromUserId = text(message, "from_user_id");
         JsonNode contact = null;
@@ -70,23 +86,54 @@ public final class DeliveryParser {
                 ? text(contact, "wa_id") : sender;
         String name = contact == null ? null : text(contact.path("profile"), "name");
         return new InboundMessage(routing, text(message, "id"), sender, waId, name, text(message, "type"),
-                timestamp(message), message);
+                timestamps.of(message), message);
     }
 
-    /** Meta's timestamps are strings of Unix seconds; an absent or odd one is "now". */
-    private static Instant timestamp(JsonNode node) {
-        JsonNode ts = node.path("timestamp");
-        try {
+    /** Meta's timestamps are strings of Unix seconds; the plausible ones are kept, the others counted. */
+    private static final class Timestamps {
+        private final Instant arrival;
+        private final long earliest;
+        private final long latest;
+        int replaced;
+
+        Timestamps(Instant arrival) {
+            this.arrival = arrival;
+            this.earliest = EARLIEST.getEpochSecond();
+            this.latest = arrival.plus(LATEST_AHEAD).getEpochSecond();
+        }
+
+        Instant of(JsonNode node) {
+            long seconds = epochSeconds(node.path("timestamp"));
+            if (seconds < earliest || seconds > latest) {
+                replaced++;
+                return arrival;
+            }
+            return Instant.ofEpochSecond(seconds);
+        }
+
+        /** The seconds, or Long.MIN_VALUE when there are none to read. */
+        private static long epochSeconds(JsonNode ts) {
+            if (ts.isIntegralNumber()) {
+                return ts.canConvertToLong() ? ts.longValue() : Long.MIN_VALUE;
+            }
             if (ts.isNumber()) {
-                return Instant.ofEpochSecond(ts.asLong());
+                double value = ts.doubleValue();
+                // out of long's range (or NaN): implausible anyway
+                return Double.isFinite(value) && Math.abs(value) < 1e18 ? (long) Math.floor(value) : Long.MIN_VALUE;
             }
             if (ts.isTextual()) {
-                return Instant.ofEpochSecond(Long.parseLong(ts.asText().trim()));
+                String text = ts.textValue().trim();
+                if (text.isEmpty() || text.length() > 19) {
+                    return Long.MIN_VALUE;
+                }
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    return Long.MIN_VALUE;
+                }
             }
-        } catch (NumberFormatException e) {
-            // fall through
+            return Long.MIN_VALUE;
         }
-        return Instant.now();
     }
 
     static String text(JsonNode node, String field) {
