@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.wagateway.support.Sql;
 import io.wagateway.support.Webhooks;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class TombstoneGroupCommitTest {
         assertThat(sessionsOf(deleted)).as("no new session from the old messages").isZero();
         assertThat(sessionsOf(alsoDeleted)).isEqualTo(1);
         // The new conversation's times are its own message's, not the refused one's.
-        assertThat(((java.sql.Timestamp) Sql.row("select last_message_at from whatsapp_sessions where phone_number = ?",
+        assertThat(((Timestamp) Sql.row("select last_message_at from whatsapp_sessions where phone_number = ?",
                 alsoDeleted).get("last_message_at")).toInstant().getEpochSecond()).isEqualTo(after);
         assertThat(Sql.count("select count(*) from whatsapp_messages m join whatsapp_sessions s on s.id = m.session_id "
                 + "where s.phone_number = ?", alsoDeleted)).isEqualTo(1);

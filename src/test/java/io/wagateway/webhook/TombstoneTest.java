@@ -15,8 +15,11 @@ import io.wagateway.support.TestDatabase;
 import io.wagateway.support.Webhooks;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,7 +112,7 @@ class TombstoneTest {
 
         assertThat(rowsFor(fresh)).isEqualTo(1);
         assertThat(sessionOf(phone)).isNotEqualTo(deleted);
-        assertThat(((java.sql.Timestamp) Sql.row("select last_inbound_at from whatsapp_sessions where phone_number = ?",
+        assertThat(((Timestamp) Sql.row("select last_inbound_at from whatsapp_sessions where phone_number = ?",
                 phone).get("last_inbound_at")).toInstant().getEpochSecond()).isEqualTo(after);
         // The old message's retry still stores nothing in the new conversation.
         Webhooks.post(oldBody).then().statusCode(200).body("duplicates", equalTo(1));
@@ -193,9 +196,9 @@ class TombstoneTest {
 
     @Test
     void tombstonesOlderThanTheHorizonArePurgedInBoundedBatches() {
-        java.time.OffsetDateTime old = java.time.OffsetDateTime.now().minus(config.staleAfter()).minusHours(2);
-        java.time.OffsetDateTime recent = java.time.OffsetDateTime.now().minusHours(1);
-        String prefix = "wamid.PURGE" + java.util.UUID.randomUUID() + ".";
+        OffsetDateTime old = OffsetDateTime.now().minus(config.staleAfter()).minusHours(2);
+        OffsetDateTime recent = OffsetDateTime.now().minusHours(1);
+        String prefix = "wamid.PURGE" + UUID.randomUUID() + ".";
         for (int i = 0; i < 5; i++) {
             Sql.update("insert into whatsapp_deleted_messages (message_id, deleted_at) values (?, ?)", prefix + i, old);
         }
