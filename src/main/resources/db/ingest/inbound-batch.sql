@@ -7,6 +7,9 @@
 -- $8 message_type[], $9 metadata[] (JSON text). Returns the wamids stored now; the others were known.
 -- A sender or a phone number that appears twice is upserted once (INSERT ... ON CONFLICT DO UPDATE may not
 -- touch a row twice in one statement): the newest non-null display name, the latest timestamps.
+-- Deleted conversations (tombstones, V5) as in inbound-message.sql, whose header says why this is safe against a
+-- racing deletion: tombstoned wamids are not fresh; a customer's profile is upserted (and locked) only when one
+-- of their messages is newer than conversation_deleted_at, and only such messages are admitted.
 WITH input AS (
     SELECT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
@@ -15,19 +18,25 @@ WITH input AS (
 ), fresh AS (
     SELECT * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
+      AND NOT EXISTS (SELECT 1 FROM whatsapp_deleted_messages d WHERE d.message_id = i.wamid)
 ), profile AS (
     INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
     SELECT DISTINCT ON (wa_id) wa_id, display_name, now() FROM fresh
     ORDER BY wa_id, display_name IS NULL, ord DESC
     ON CONFLICT (wa_id) DO UPDATE
         SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
-    RETURNING id, wa_id
+        WHERE cp.conversation_deleted_at IS NULL
+           OR cp.conversation_deleted_at < (SELECT max(f.ts) FROM fresh f WHERE f.wa_id = EXCLUDED.wa_id)
+    RETURNING id, wa_id, conversation_deleted_at
+), admitted AS (
+    SELECT f.*, p.id AS profile_id FROM fresh f JOIN profile p ON p.wa_id = f.wa_id
+    WHERE p.conversation_deleted_at IS NULL OR p.conversation_deleted_at < f.ts
 ), session AS (
     INSERT INTO whatsapp_sessions AS ws (phone_number, customer_profile_id, phone_number_id, last_message_at,
                                          last_inbound_at, updated_at)
-    SELECT DISTINCT ON (f.phone_number) f.phone_number, p.id, f.phone_number_id, max(f.ts) OVER phone,
+    SELECT DISTINCT ON (f.phone_number) f.phone_number, f.profile_id, f.phone_number_id, max(f.ts) OVER phone,
            max(f.ts) OVER phone, now()
-    FROM fresh f JOIN profile p ON p.wa_id = f.wa_id
+    FROM admitted f
     WINDOW phone AS (PARTITION BY f.phone_number)
     ORDER BY f.phone_number, f.ord DESC
     ON CONFLICT (phone_number) DO UPDATE
@@ -41,7 +50,7 @@ WITH input AS (
 INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata, wa_timestamp,
                                phone_number_id)
 SELECT s.id, f.wamid, 'INBOUND', f.content, f.message_type, f.metadata::jsonb, f.ts, f.phone_number_id
-FROM fresh f JOIN session s ON s.phone_number = f.phone_number
+FROM admitted f JOIN session s ON s.phone_number = f.phone_number
 ORDER BY f.ord
 ON CONFLICT (message_id) DO NOTHING
 RETURNING message_id

@@ -5,13 +5,25 @@
 -- Parameters: $1 wa_id, $2 display_name (null keeps the stored one), $3 phone_number, $4 phone_number_id,
 -- $5 Meta timestamp, $6 wamid, $7 content, $8 message_type, $9 metadata (JSON text).
 -- The benchmark's pgbench script is generated from this file.
+-- Deleted conversations (tombstones, V5): a wamid of a deleted message, or a message whose Meta timestamp is at
+-- or before its customer's conversation_deleted_at, writes nothing either and is answered as a duplicate.
+-- Safe against a deletion racing this statement (SessionRepository.deleteWithTombstones): the deletion locks
+-- the customer's profile row, then the session row, writes the tombstones and deletes, all in one transaction;
+-- this statement locks the profile row (its upsert) before the session row, the same order. A known wamid:
+-- every snapshot sees either its message row or its tombstone, both change in the deleting commit. A message
+-- not stored yet meets the deletion at the profile row: ON CONFLICT DO UPDATE waits for the deleting
+-- transaction and evaluates its WHERE on the latest row version, so a deletion that committed after this
+-- statement's snapshot is still seen, and nothing is written.
 WITH known AS (
     SELECT 1 FROM whatsapp_messages WHERE message_id = $6
+    UNION ALL
+    SELECT 1 FROM whatsapp_deleted_messages WHERE message_id = $6
 ), profile AS (
     INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
     SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM known)
     ON CONFLICT (wa_id) DO UPDATE
         SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+        WHERE cp.conversation_deleted_at IS NULL OR cp.conversation_deleted_at < $5
     RETURNING id
 ), session AS (
     INSERT INTO whatsapp_sessions AS ws (phone_number, customer_profile_id, phone_number_id, last_message_at,

@@ -47,6 +47,42 @@ public class SessionRepository implements PanacheRepositoryBase<WhatsAppSession,
         return find("from WhatsAppSession s left join fetch s.customerProfile where s.id = ?1", id).firstResult();
     }
 
+    /**
+     * Deletes a session with its messages (ON DELETE CASCADE) and keeps tombstones, so that Meta's retries of the
+     * conversation are not stored again: the wamids of its messages and, on the customer's profile, the time of
+     * the deletion. Call in a transaction. Lock order, the one ingestion uses (db/ingest/inbound-message.sql):
+     * the customer's profile row first, then the session row; the wamids are read only once the session is
+     * locked, so a message committed meanwhile gets its tombstone too. Returns false when there is no such
+     * session.
+     */
+    public Uni<Boolean> deleteWithTombstones(UUID id) {
+        return getSession().flatMap(session -> session.createNativeQuery("""
+                with s as (
+                    select phone_number, customer_profile_id from whatsapp_sessions where id = :id
+                ), linked as (
+                    update customer_profiles cp
+                       set conversation_deleted_at = greatest(cp.conversation_deleted_at, now())
+                      from s where cp.id = s.customer_profile_id and cp.wa_id <> s.phone_number
+                )
+                insert into customer_profiles as cp (wa_id, updated_at, conversation_deleted_at)
+                select phone_number, now(), now() from s
+                on conflict (wa_id) do update
+                   set conversation_deleted_at = greatest(cp.conversation_deleted_at, excluded.conversation_deleted_at)
+                """).setParameter("id", id).executeUpdate()
+                .flatMap(profiles -> profiles == 0 ? Uni.createFrom().item(false) : session.createNativeQuery(
+                        "select 1 from whatsapp_sessions where id = :id for update").setParameter("id", id)
+                        .getResultList()
+                        .flatMap(locked -> session.createNativeQuery("""
+                                with tombstones as (
+                                    insert into whatsapp_deleted_messages (message_id, deleted_at)
+                                    select message_id, now() from whatsapp_messages where session_id = :id
+                                    on conflict (message_id) do update set deleted_at = excluded.deleted_at
+                                )
+                                delete from whatsapp_sessions where id = :id
+                                """).setParameter("id", id).executeUpdate())
+                        .map(deleted -> deleted > 0)));
+    }
+
     public Uni<WhatsAppSession> findByPhoneNumber(String phoneNumber) {
         return find("phoneNumber", phoneNumber).firstResult();
     }

@@ -99,7 +99,8 @@ public class SessionResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a conversation", description = "Its messages are deleted with it.")
+    @Operation(summary = "Delete a conversation", description = "Its messages are deleted with it. Tombstones of "
+            + "its wamids and of the deletion time keep Meta's retries of it from storing it again.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Unknown id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -89,9 +89,9 @@ public class SessionService {
 
     @WithTransaction
     public Uni<Void> delete(UUID id) {
-        // Messages go with it: whatsapp_messages.session_id is ON DELETE CASCADE.
-        return sessions.delete("id", id).invoke(deleted -> {
-            if (deleted == 0) {
+        // Messages go with it (ON DELETE CASCADE); their tombstones stay, so Meta's retries do not bring it back.
+        return sessions.deleteWithTombstones(id).invoke(deleted -> {
+            if (!deleted) {
                 throw ProblemException.notFound("Session", id);
             }
             LOG.infof("Session %s deleted with its messages", id);

@@ -86,10 +86,11 @@ public class IngestRepository {
     }
 
     /**
-     * Outcome of one status: moved the message forward, was stale/repeated, was kept for later, or named a
-     * message of a number its signer does not own (left untouched).
+     * Outcome of one status: moved the message forward, was stale/repeated, was kept for later, named a
+     * message of a number its signer does not own (left untouched), or was for a message of a deleted
+     * conversation (not kept).
      */
-    public enum StatusOutcome { APPLIED, STALE, PENDING, FOREIGN }
+    public enum StatusOutcome { APPLIED, STALE, PENDING, FOREIGN, DELETED }
 
     /** Applies one status under the wamid's lock; keeps it pending when the message is not stored (yet). */
     public Uni<StatusOutcome> applyStatus(SqlClient tx, String wamid, String status, short rank, Instant at,
@@ -120,7 +121,8 @@ public class IngestRepository {
                     }
                     return tx.preparedQuery(insertPending).execute(Tuple.tuple().addValue(wamid).addValue(status)
                             .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(rawJson))
-                            .replaceWith(StatusOutcome.PENDING);
+                            .map(kept -> kept.iterator().next().getBoolean("deleted") ? StatusOutcome.DELETED
+                                    : StatusOutcome.PENDING);
                 });
     }
 

@@ -269,6 +269,8 @@ public class IngestService {
     private Uni<Result> store(Delivery delivery, Signer signer) {
         List<IngestRepository.InboundRow> rows = new ArrayList<>();
         int skipped = 0;
+        int stale = 0;
+        java.time.Instant staleBefore = java.time.Instant.now().minus(config.staleAfter());
         for (InboundMessage message : delivery.messages()) {
             if (message.id() == null || message.id().isBlank() || message.from() == null || message.from().isBlank()) {
                 skipped++;
@@ -286,8 +288,21 @@ public class IngestService {
                         + " bytes (type=%s, phone_number_id=%s)", message.type(), message.routing().phoneNumberId());
                 continue;
             }
+            if (message.timestamp().isBefore(staleBefore)) {
+                // Older than Meta's retry horizon: no retry of a message we must keep (a replayed capture, or
+                // a deleted conversation whose tombstones were purged), so acknowledged and not stored.
+                stale++;
+                long suppressed = throttle.admit("stale");
+                if (suppressed >= 0) {
+                    LogContext.withWamid(LogValue.of(message.id()), () -> LOG.infof("Acknowledged without storing an inbound "
+                            + "message older than gateway.whatsapp.stale-after (phone_number_id=%s; %d more not "
+                            + "logged in the last minute)", LogValue.of(message.routing().phoneNumberId()), suppressed));
+                }
+                continue;
+            }
             rows.add(row);
         }
+        int staleMessages = stale;
         rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
         List<StatusUpdate> statuses = new ArrayList<>();
         for (StatusUpdate status : delivery.statuses()) {
@@ -310,6 +325,7 @@ public class IngestService {
         }
         statuses.sort(Comparator.comparing(StatusUpdate::messageId));
         if (rows.isEmpty() && statuses.isEmpty()) {
+            metrics.staleMessages(staleMessages);
             return Uni.createFrom().item(new Result(Outcome.STORED, 0, 0, List.of(), List.of(),
                     skipped > 0 ? skipped + " item(s) without id skipped" : "nothing to store"));
         }
@@ -327,7 +343,8 @@ public class IngestService {
         }
         return work
                 .ifNoItem().after(config.ingestTimeout()).fail()
-                .invoke(this::countStored);
+                .invoke(this::countStored)
+                .invoke(() -> metrics.staleMessages(staleMessages));
     }
 
     /** One transaction for the delivery's items; an item PostgreSQL refuses for its data becomes a dead letter. */

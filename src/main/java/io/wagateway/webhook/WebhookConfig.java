@@ -31,6 +31,15 @@ public interface WebhookConfig {
     @WithDefault("30d")
     Duration deadLetterRetention();
 
+    /**
+     * Inbound messages older than this (by Meta's timestamp) are acknowledged and not stored: Meta retries a
+     * delivery for 7 days, so nothing older is a retry of a message we must keep (a replayed capture, or a
+     * retry of a deleted conversation whose tombstones were purged). Tombstones of deleted conversations are
+     * purged once older than this.
+     */
+    @WithDefault("8d")
+    Duration staleAfter();
+
     /** A delivery not stored within this time is answered 503, so that Meta retries it. */
     @WithDefault("10s")
     Duration ingestTimeout();

@@ -21,6 +21,7 @@ public class WebhookMetrics {
     private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
     private final Counter duplicates;
     private final Counter unrouted;
+    private final Counter staleMessages;
     private final Timer ingestLatency;
     private final DistributionSummary ingestBatch;
     /** Tagged counters looked up once: a registry lookup per message costs more than the increment. */
@@ -38,6 +39,10 @@ public class WebhookMetrics {
         unrouted = Counter.builder("whatsapp.webhook.unrouted")
                 .description("Messages and statuses for a phone_number_id with no active settings row (stored anyway)")
                 .register(registry);
+        staleMessages = Counter.builder("whatsapp.webhook.ignored.messages")
+                .description("Inbound messages acknowledged without storing them, by reason (stale: older than Meta's "
+                        + "retry horizon, gateway.whatsapp.stale-after)")
+                .tag("reason", "stale").register(registry);
         ingestLatency = Timer.builder("whatsapp.webhook.ingest")
                 .description("Time from a delivery's arrival to its answer (signature, parse, store, commit)")
                 .publishPercentileHistogram().register(registry);
@@ -70,6 +75,13 @@ public class WebhookMetrics {
 
     public void unknownStatus() {
         counter("s:unknown", "whatsapp.webhook.statuses", "status", "unknown", "outcome", "ignored").increment();
+    }
+
+    /** Inbound messages older than {@code gateway.whatsapp.stale-after}, acknowledged and not stored. */
+    public void staleMessages(int count) {
+        if (count > 0) {
+            staleMessages.increment(count);
+        }
     }
 
     public void unrouted() {
