@@ -230,7 +230,9 @@ public class IngestService {
                             ? new Result(Outcome.STORED, 1, 0, List.of(rows.get(0).messageType()), List.of(), null)
                             : new Result(Outcome.DUPLICATE, 0, 1, List.of(), List.of(), null));
         } else {
-            work = IngestRepository.retryingConflicts(pool.withTransaction(tx -> storeAll(tx, rows, statuses)));
+            // Several items: one transaction of their own, under the same waiting bound as the group commit's queue.
+            work = batcher.bounded(() -> IngestRepository.retryingConflicts(
+                    pool.withTransaction(tx -> storeAll(tx, rows, statuses))));
         }
         return work
                 .ifNoItem().after(config.ingestTimeout()).fail()
