@@ -26,6 +26,10 @@ import org.jboss.logging.Logger;
  * <p>Each delivery is answered from the commit that holds its message. When a group fails with an error
  * PostgreSQL reports (not an outage), its messages are written again one by one, so one poisoned message
  * never costs the others their 200; an outage fails them all, and each is answered 503.
+ *
+ * <p>Bounded for a database that stops answering: at most {@code gateway.whatsapp.ingest-max-waiting} deliveries
+ * wait (lone messages here, deliveries of several items in {@link #bounded}); one that gives up is dropped from the
+ * queue at once, and every message holds its body's charge of the {@link BodyBudget} until it is written or dropped.
  */
 @ApplicationScoped
 public class InboundBatcher {
