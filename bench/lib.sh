@@ -101,7 +101,7 @@ start_service() {
     "${BENCH_JAVA:-java}" $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
   SERVICE_PID=$!
   while :; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$(health_url "$port")/ready" || true)
     [ "$code" = 200 ] && break
     kill -0 "$SERVICE_PID" 2>/dev/null || { tail -30 "$logf" >&2; die "service exited during startup"; }
     if (( ($(date +%s%N) - t0) / 1000000 > 90000 )); then tail -30 "$logf" >&2; die "service not ready after 90 s"; fi
