@@ -8,11 +8,16 @@
 #  2. bad requests: valid load alone, then the same valid load plus malformed JSON / unsigned / badly signed /
 #     oversized (5 MB) requests and slow-loris sockets; valid throughput of both runs, and nothing stored
 #     from the bad ones.
+#  3. memory attack (with the image's heap, -Xmx192m): ATTACK_CONNS connections each announce a 4 MB body, send
+#     all but the last 10 kB of it and withhold the rest (reconnecting when refused or closed), while valid
+#     deliveries continue. Valid deliveries must all be answered 200 and stored exactly once, liveness must
+#     answer UP during and after, and the service log must hold no OutOfMemoryError.
+# --phases outage,bad,memory (default: all) runs only some of them.
 set -Eeuo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PREMIGRATE=0; SKIP_BUILD=0; OUT=""; PORT=18081; PG_FAULT_PORT=55432; JVM_OPTS=${BENCH_JVM_OPTS-$IMAGE_JVM_OPTS}; CONC=32
-DURATION=45; BAD_SECONDS=20; OVERSIZED_EVERY=20
+DURATION=45; BAD_SECONDS=20; OVERSIZED_EVERY=20; PHASES=outage,bad,memory; ATTACK_CONNS=48; ATTACK_SECONDS=30
 while (($#)); do
   case "$1" in
     --skip-build) SKIP_BUILD=1 ;;
@@ -26,11 +31,15 @@ while (($#)); do
     --oversized-every) OVERSIZED_EVERY=$2; shift ;;   # 0: no oversized bodies in the bad mix
     --quick) DURATION=35; BAD_SECONDS=8 ;;
     --premigrate) PREMIGRATE=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --phases) PHASES=$2; shift ;;
+    --attack-connections) ATTACK_CONNS=$2; shift ;;
+    --attack-seconds) ATTACK_SECONDS=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
   shift
 done
+phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 [ -n "$OUT" ] || OUT="$BENCH_DIR/out/fault-$STAMP"
 mkdir -p "$OUT"
@@ -79,10 +88,12 @@ add_settings "$PORT"
 URL="http://127.0.0.1:$PORT/webhooks/whatsapp"
 LG=(--url "$URL" --secret "$BENCH_SECRET" --run-id "$RUN_ID" --timeout-ms 10000)
 : >"$OUT/fault-acked.txt"
+HEALTH=$(health_url "$PORT")
 
 log "warm-up"
 loadgen closed "${LG[@]}" --phase fwarm --concurrency "$CONC" --count 3000 --acked "$OUT/fault-acked.txt" --out "$OUT/fault-warmup.json"
 
+if phase outage; then
 # --- 1. outages under load ---------------------------------------------------------------------------
 log "outage run: $DURATION s of load at concurrency $CONC; PostgreSQL stopped twice"
 loadgen closed "${LG[@]}" --phase outage --concurrency "$CONC" --duration "$DURATION" --acked "$OUT/fault-acked.txt" \
@@ -101,12 +112,12 @@ pgctl "-w $PGOPTS start" >/dev/null; echo "started $(now_ms)" >>"$EVENTS"
 wait "$LG_PID" || die "load generator failed"
 LG_PID=""
 ALIVE=false; [ "$SERVICE_PID" = "$PID0" ] && kill -0 "$SERVICE_PID" 2>/dev/null && ALIVE=true
-READY=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)
+READY=$(curl -s -o /dev/null -w '%{http_code}' "$HEALTH/ready" || true)
 # seconds after the end of the load until /q/health/ready answers 200 again (Kubernetes takes the pod out of
 # the Service while it is not ready)
 READY_AFTER_S=-1
 for i in $(seq 0 60); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)" = 200 ] && { READY_AFTER_S=$i; break; }
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$HEALTH/ready" || true)" = 200 ] && { READY_AFTER_S=$i; break; }
   sleep 1
 done
 log "after the outages: same process alive: $ALIVE, readiness at once $READY, ready again after ${READY_AFTER_S}s"
@@ -114,6 +125,9 @@ loadgen closed "${LG[@]}" --phase after --concurrency 8 --count 500 --acked "$OU
 verify_db wag_fault "$OUT/fault-acked.txt" /dev/null "$RUN_ID" >"$OUT/fault-verify.json"
 cat "$OUT/fault-verify.json" >&2
 
+fi
+
+if phase bad; then
 # --- 2. bad requests mixed into valid load -----------------------------------------------------------
 log "bad requests: $BAD_SECONDS s valid load alone, then $BAD_SECONDS s with bad requests"
 : >"$OUT/bad-acked.txt"
@@ -124,9 +138,136 @@ BAD_ALIVE=false; kill -0 "$SERVICE_PID" 2>/dev/null && BAD_ALIVE=true
 cat "$OUT/fault-acked.txt" "$OUT/bad-acked.txt" >"$OUT/all-acked.txt"
 verify_db wag_fault "$OUT/all-acked.txt" /dev/null "$RUN_ID" >"$OUT/bad-verify.json"
 cat "$OUT/bad-verify.json" >&2
+fi
+
+# --- 3. memory attack: bodies announced and withheld, valid deliveries meanwhile -------------------------
+if phase memory; then
+  log "memory attack: $ATTACK_CONNS connections withholding the end of 4 MB bodies for $ATTACK_SECONDS s, valid load meanwhile"
+  : >"$OUT/memory-acked.txt"
+  OOM_BEFORE=$(grep -c OutOfMemoryError "$OUT/fault-service.log" || true)
+  python3 - "$URL" "$HEALTH/live" "$ATTACK_CONNS" "$ATTACK_SECONDS" "$OUT/memory-attack.json" <<'PY' &
+import json, socket, sys, threading, time, urllib.parse, urllib.request
+url, live, conns, secs, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+u = urllib.parse.urlparse(url)
+LENGTH, SENT = 4_000_000, 3_990_000   # a 4 MB body, all but its last 10 kB sent
+head = (f"POST {u.path} HTTP/1.1\r\nHost: {u.hostname}\r\nContent-Type: application/json\r\n"
+        f"X-Hub-Signature-256: sha256={'0' * 64}\r\nContent-Length: {LENGTH}\r\n\r\n").encode()
+chunk = b" " * 65536
+stats = {"connections": 0, "answers": {}, "closed_without_answer": 0, "connect_failed": 0, "bodies_sent_to_withheld": 0}
+lock = threading.Lock()
+end = time.time() + secs
+def count(key, sub=None):
+    with lock:
+        if sub is None:
+            stats[key] += 1
+        else:
+            stats[key][sub] = stats[key].get(sub, 0) + 1
+def attacker():
+    while time.time() < end:
+        try:
+            s = socket.create_connection((u.hostname, u.port), timeout=5)
+        except OSError:
+            count("connect_failed"); time.sleep(0.2); continue
+        count("connections")
+        try:
+            s.sendall(head)
+            sent = 0
+            while sent < SENT:
+                n = min(len(chunk), SENT - sent)
+                s.sendall(chunk[:n]); sent += n
+            count("bodies_sent_to_withheld")
+            s.settimeout(max(0.1, end - time.time()))
+            line = s.recv(64)   # held until answered (503 over budget, 408 at the deadline) or the attack ends
+            if line:
+                count("answers", line.split(b" ")[1].decode(errors="replace"))
+            else:
+                count("closed_without_answer")
+        except socket.timeout:
+            pass
+        except OSError:
+            # refused while sending: the answer is usually readable still
+            try:
+                s.settimeout(1)
+                line = s.recv(64)
+                count("answers", line.split(b" ")[1].decode(errors="replace")) if line else count("closed_without_answer")
+            except (OSError, IndexError):
+                count("closed_without_answer")
+        finally:
+            s.close()
+health = {"polls": 0, "up": 0, "failures": []}
+def poll():
+    while time.time() < end:
+        t = time.time()
+        try:
+            with urllib.request.urlopen(live, timeout=2) as r:
+                ok = r.status == 200 and b'"UP"' in r.read()
+        except Exception as e:
+            ok = False
+            health["failures"].append(f"{round(t - (end - secs), 1)}s: {type(e).__name__}")
+        health["polls"] += 1
+        health["up"] += ok
+        time.sleep(max(0, 0.5 - (time.time() - t)))
+threads = [threading.Thread(target=attacker, daemon=True) for _ in range(conns)] + [threading.Thread(target=poll, daemon=True)]
+for t in threads: t.start()
+for t in threads: t.join(secs + 15)
+stats["live_during"] = {"polls": health["polls"], "up": health["up"], "failures": health["failures"][:20]}
+json.dump(stats, open(out, "w"))
+PY
+  ATTACK_PID=$!
+  LG_PID=$ATTACK_PID
+  sleep 3   # the attack first, so that the valid deliveries meet a full budget
+  JSTAT_OUT="$OUT/memory-jstat.txt"
+  ( command -v jstat >/dev/null && jstat -gc "$SERVICE_PID" 500 >"$JSTAT_OUT" 2>/dev/null ) &
+  JSTAT_PID=$!
+  loadgen closed "${LG[@]}" --phase memattack --concurrency 8 --duration $(( ATTACK_SECONDS > 8 ? ATTACK_SECONDS - 5 : 3 )) \
+    --acked "$OUT/memory-acked.txt" --out "$OUT/memory-valid.json" || log "load generator failed during the attack"
+  wait "$ATTACK_PID" || true
+  LG_PID=""
+  kill "$JSTAT_PID" 2>/dev/null || true
+  MEM_ALIVE=false; kill -0 "$SERVICE_PID" 2>/dev/null && MEM_ALIVE=true
+  LIVE_AFTER=()
+  for _ in $(seq 1 10); do
+    LIVE_AFTER+=("$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$HEALTH/live" || true)"); sleep 0.5
+  done
+  if $MEM_ALIVE; then
+    loadgen closed "${LG[@]}" --phase memafter --concurrency 8 --count 500 --acked "$OUT/memory-acked.txt" \
+      --out "$OUT/memory-after.json" || log "load generator failed after the attack"
+  fi
+  OOM=$(( $(grep -c OutOfMemoryError "$OUT/fault-service.log" || true) - OOM_BEFORE ))
+  verify_db wag_fault "$OUT/memory-acked.txt" /dev/null "$RUN_ID" >"$OUT/memory-verify.json"
+  cat "$OUT/memory-verify.json" >&2
+  python3 - "$OUT" "$MEM_ALIVE" "$OOM" "${LIVE_AFTER[*]}" "$ATTACK_CONNS" "$ATTACK_SECONDS" <<'PY'
+import json, os, sys
+out, alive, oom, live_after, conns, secs = sys.argv[1:7]
+j = lambda n: json.load(open(os.path.join(out, n))) if os.path.exists(os.path.join(out, n)) else {}
+a, v, after, db = j("memory-attack.json"), j("memory-valid.json"), j("memory-after.json"), j("memory-verify.json")
+heap_mb = None
+try:
+    rows = [l.split() for l in open(os.path.join(out, "memory-jstat.txt")) if l.strip()]
+    cols = rows[0]
+    used = [sum(float(r[cols.index(c)]) for c in ("S0U", "S1U", "EU", "OU")) / 1024 for r in rows[1:] if r[0] != cols[0]]
+    heap_mb = round(max(used), 1) if used else None
+except (OSError, IndexError, ValueError):
+    pass
+res = {"name": f"{conns} connections withholding the end of 4 MB bodies for {secs} s, valid load at concurrency 8",
+       "attack": a, "valid_during": {k: v.get(k) for k in ("requests", "ok", "codes", "throughput", "latency_ms")},
+       "valid_after": {k: after.get(k) for k in ("requests", "ok", "codes")},
+       "live_after": live_after.split(), "service_alive": alive == "true", "out_of_memory_errors": int(oom),
+       "heap_used_max_mb": heap_mb, "acked": db.get("acked"), "lost": db.get("lost"), "duplicated": db.get("duplicated")}
+json.dump(res, open(os.path.join(out, "memory.json"), "w"), indent=2)
+ld = a.get("live_during", {})
+print(f"memory attack: valid during {v.get('ok')}/{v.get('requests')} x 200 (codes {v.get('codes')}), after "
+      f"{after.get('ok')}/{after.get('requests')}; lost {db.get('lost')}, duplicated {db.get('duplicated')}; "
+      f"liveness UP {ld.get('up')}/{ld.get('polls')} during, after {live_after}; OutOfMemoryError lines {oom}; "
+      f"heap used max {heap_mb} MB; attack connections {a.get('connections')}, answers {a.get('answers')}, "
+      f"closed without answer {a.get('closed_without_answer')}")
+PY
+fi
+
 RSS_END=$(rss_kb "$SERVICE_PID")
 stop_service
 
+if phase outage && phase bad; then
 python3 - "$OUT" "$ALIVE" "$READY" "$BAD_ALIVE" "$FAULT_START_MS" "$RSS_END" "$READY_AFTER_S" "$(grep -c -E ' WARN |"level":"WARN"' "$OUT/fault-service.log")" <<'PY'
 import json, os, sys
 out, alive, ready, bad_alive, start_ms, rss, ready_after, warn_lines = sys.argv[1:9]
@@ -178,3 +319,4 @@ print("fault:", outage["summary"])
 print(f"bad requests: valid throughput alone {bad['baseline_throughput']}/s, with bad load {bad['with_bad_throughput']}/s "
       f"({bad['ratio']:.2f}x); bad stored {bad['bad_stored']}; outcomes {json.dumps(bad['outcomes'])}")
 PY
+fi

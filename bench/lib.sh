@@ -11,8 +11,13 @@ BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-$RANDOM$RANDOM$RANDOM}
 BENCH_PHONE_NUMBER_ID=118234567890123   # the loadgen's metadata.phone_number_id
 SERVICE_PID=""
 # The JVM options of src/main/docker/Dockerfile.jvm (README "Benchmark", "JVM options"): serial GC and a 192 MB heap
-# ceiling; C2 with a 40 MB code cache, and glibc's free native memory (C2's compiler arenas) returned every second
-IMAGE_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:ReservedCodeCacheSize=40m -XX:TrimNativeHeapInterval=1000"
+# ceiling; C2 with a 40 MB code cache, and glibc's free native memory (C2's compiler arenas) returned every second;
+# exit on OutOfMemoryError (Kubernetes restarts the container)
+IMAGE_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:ReservedCodeCacheSize=40m -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError"
+# Base URL of the health endpoints of a service listening on port %s (printf format): the one place to change when
+# they move to the management interface (e.g. BENCH_HEALTH_URL='http://127.0.0.1:9000/q/health')
+HEALTH_URL=${BENCH_HEALTH_URL:-http://127.0.0.1:%s/q/health}
+health_url() { printf "$HEALTH_URL" "$1"; }
 # Start-optimised alternative: C1 only (faster start, less memory, ~40 % more CPU per delivery under load)
 C1_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"
 # glibc malloc arenas for the service JVM (default 8 x cores: RSS grows with threads); 0 = glibc default
@@ -96,7 +101,7 @@ start_service() {
     "${BENCH_JAVA:-java}" $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
   SERVICE_PID=$!
   while :; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$(health_url "$port")/ready" || true)
     [ "$code" = 200 ] && break
     kill -0 "$SERVICE_PID" 2>/dev/null || { tail -30 "$logf" >&2; die "service exited during startup"; }
     if (( ($(date +%s%N) - t0) / 1000000 > 90000 )); then tail -30 "$logf" >&2; die "service not ready after 90 s"; fi

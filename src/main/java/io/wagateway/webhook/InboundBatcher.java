@@ -26,6 +26,10 @@ import org.jboss.logging.Logger;
  * <p>Each delivery is answered from the commit that holds its message. When a group fails with an error
  * PostgreSQL reports (not an outage), its messages are written again one by one, so one poisoned message
  * never costs the others their 200; an outage fails them all, and each is answered 503.
+ *
+ * <p>Bounded for a database that stops answering: at most {@code gateway.whatsapp.ingest-max-waiting} deliveries
+ * wait (lone messages here, deliveries of several items in {@link #bounded}); one that gives up is dropped from the
+ * queue at once, and every message holds its body's charge of the {@link BodyBudget} until it is written or dropped.
  */
 @ApplicationScoped
 public class InboundBatcher {
@@ -46,6 +50,8 @@ public class InboundBatcher {
     private int running;
     /** Messages in the running statements. */
     private int writing;
+    /** Deliveries in their own transaction ({@link #bounded}). */
+    private int others;
 
     public InboundBatcher(Pool pool, IngestRepository repository, WebhookMetrics metrics, WebhookConfig config) {
         this.pool = pool;
@@ -61,25 +67,85 @@ public class InboundBatcher {
     public Uni<Boolean> store(IngestRepository.InboundRow row) {
         return Uni.createFrom().emitter(emitter -> {
             Pending pending = new Pending(row, emitter, Vertx.currentContext());
-            // A request that gave up (ingest timeout) before its turn is not written: it was answered 503.
-            emitter.onTermination(() -> pending.abandoned = true);
+            pending.lease = heldLease();
+            // A request that gave up (ingest timeout) before its turn was answered 503: its row leaves the queue now,
+            // so a database that stopped answering cannot make the service hold answered payloads.
+            emitter.onTermination(() -> {
+                boolean dropped;
+                synchronized (this) {
+                    dropped = pending.queued && queue.remove(pending);
+                    pending.queued = false;
+                }
+                if (dropped) {
+                    pending.drop();
+                }
+            });
             boolean full;
             synchronized (this) {
-                if (queue.size() >= maxWaiting) {
-                    // while every slot hangs (a database that stopped answering), answered requests pile up
-                    queue.removeIf(waiting -> waiting.abandoned);
-                }
-                full = queue.size() >= maxWaiting;
+                full = queue.size() + others >= maxWaiting;
                 if (!full) {
                     queue.add(pending);
+                    pending.queued = true;
+                }
+            }
+            if (full) {
+                pending.drop();
+                emitter.fail(new BacklogFullException(maxWaiting));
+                return;
+            }
+            drain();
+        });
+    }
+
+    /**
+     * Runs a delivery that is not one lone message (its own transaction) under the same waiting bound as the
+     * queue: more than {@code gateway.whatsapp.ingest-max-waiting} deliveries waiting or being written are answered
+     * 503 at once. The work's payload stays charged to the body budget until the work itself ends, even when its
+     * delivery was answered before (the pool's acquisition timeout ends a wait for a connection).
+     */
+    public <T> Uni<T> bounded(java.util.function.Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            boolean full;
+            synchronized (this) {
+                full = queue.size() + others >= maxWaiting;
+                if (!full) {
+                    others++;
                 }
             }
             if (full) {
                 emitter.fail(new BacklogFullException(maxWaiting));
                 return;
             }
-            drain();
+            BodyBudget.Lease lease = heldLease();
+            Runnable done = () -> {
+                synchronized (this) {
+                    others--;
+                }
+                if (lease != null) {
+                    lease.release();
+                }
+            };
+            // subscribed here, not by the caller: a caller that gives up does not hide the end of the work
+            Uni.createFrom().<T>deferred(work).subscribe().with(item -> {
+                done.run();
+                emitter.complete(item);
+            }, failure -> {
+                done.run();
+                emitter.fail(failure);
+            });
         });
+    }
+
+    /** Deliveries waiting for a group statement or running in their own transaction (tests, metrics). */
+    synchronized int waiting() {
+        return queue.size() + others;
+    }
+
+    /** The body budget's charge of the request being served, held once more by the caller; null outside one. */
+    private static BodyBudget.Lease heldLease() {
+        Context context = Vertx.currentContext();
+        Object lease = context == null ? null : context.getLocal(WebhookRoute.LEASE);
+        return lease instanceof BodyBudget.Lease held && held.retain() ? held : null;
     }
 
     /** Starts statements while a slot is free and messages wait: singles under light load, else groups. */
@@ -95,9 +161,8 @@ public class InboundBatcher {
                 batch = new ArrayList<>(Math.min(queue.size(), size));
                 while (batch.size() < size && !queue.isEmpty()) {
                     Pending next = queue.poll();
-                    if (!next.abandoned) {
-                        batch.add(next);
-                    }
+                    next.queued = false;
+                    batch.add(next);
                 }
                 if (batch.isEmpty()) {
                     return;
@@ -119,6 +184,7 @@ public class InboundBatcher {
             running--;
             writing -= batch.size();
         }
+        batch.forEach(Pending::drop);
         drain();
     }
 
@@ -187,12 +253,24 @@ public class InboundBatcher {
         final IngestRepository.InboundRow row;
         final UniEmitter<? super Boolean> emitter;
         final Context context;
-        volatile boolean abandoned;
+        /** In {@link #queue}; guarded by the batcher. */
+        boolean queued;
+        /** The delivery's body budget charge, held while this message is queued or written. */
+        volatile BodyBudget.Lease lease;
 
         Pending(IngestRepository.InboundRow row, UniEmitter<? super Boolean> emitter, Context context) {
             this.row = row;
             this.emitter = emitter;
             this.context = context;
+        }
+
+        /** This message is no longer held here: its bytes go back to the body budget. */
+        void drop() {
+            BodyBudget.Lease held = lease;
+            lease = null;
+            if (held != null) {
+                held.release();
+            }
         }
 
         void complete(boolean stored) {

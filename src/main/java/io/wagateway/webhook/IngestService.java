@@ -339,7 +339,8 @@ public class IngestService {
                     .onFailure(DeadLetter.Kept.class)
                     .recoverWithItem(kept -> new Result(Outcome.STORED, 0, 0, List.of(), List.of(), kept.getMessage()));
         } else {
-            work = storeTogether(rows, statuses, signer);
+            // Several items: one transaction of their own, under the same waiting bound as the group commit's queue.
+            work = batcher.bounded(() -> storeTogether(rows, statuses, signer));
         }
         return work
                 .ifNoItem().after(config.ingestTimeout()).fail()

@@ -1,5 +1,6 @@
 package io.wagateway.webhook;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -73,4 +74,46 @@ public interface WebhookConfig {
      */
     @WithDefault("2048")
     int ingestMaxWaiting();
+
+    /**
+     * Bytes that all webhook bodies in flight may hold together, from their first byte until they are answered and
+     * no longer held by the ingest work. A body that does not fit is answered 503 with {@code Retry-After} at once,
+     * without being read. Sized against the heap (docs/operations.md).
+     */
+    @WithDefault("24M")
+    MemorySize bodyBudget();
+
+    /**
+     * Part of {@link #bodyBudget()} that only bodies of at most {@link #smallBodySize()} may use, so that large or
+     * withheld bodies cannot lock out ordinary deliveries.
+     */
+    @WithDefault("8M")
+    MemorySize bodyBudgetReserve();
+
+    /** Largest body that may use {@link #bodyBudgetReserve()} (Meta's ordinary deliveries are a few kB). */
+    @WithDefault("64K")
+    MemorySize smallBodySize();
+
+    /**
+     * Whole-body deadline from the request's arrival: a body not complete by then is answered 408 (when an answer
+     * can still be written), its connection closed and its bytes released. Unlike the idle timeout it is not reset
+     * by each byte, so a trickling sender cannot hold its part of the budget for long.
+     */
+    @WithDefault("10s")
+    Duration bodyTimeout();
+
+    /**
+     * Most requests that may wait for a pooled database connection while all are busy; more fail at once (a
+     * delivery is answered 503). Bounds the work, and payloads, a hanging database can make the service queue.
+     */
+    @WithDefault("128")
+    int poolMaxWaitQueueSize();
+
+    /**
+     * How long a request waits for a pooled database connection before it fails; must be below
+     * {@link #ingestTimeout()}, so that a delivery waiting for one gives up (and frees its payload) before it is
+     * answered 503.
+     */
+    @WithDefault("5s")
+    Duration poolAcquireTimeout();
 }

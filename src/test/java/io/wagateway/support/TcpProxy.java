@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean frozen;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -43,6 +44,19 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(socket);
         }
         open.clear();
+    }
+
+    /**
+     * Database hanging: connections stay open and new ones are accepted, but no byte passes in either direction
+     * (a stalled network or a server that stopped answering), until {@link #thaw()}.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
+    /** Bytes held while frozen pass again, in order. */
+    public void thaw() {
+        frozen = false;
     }
 
     /** Database available again. */
@@ -79,11 +93,16 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (frozen && !cut) {
+                        Thread.sleep(5);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // connection closed or cut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
