@@ -30,7 +30,7 @@ class SettingsResourceTest {
     static final String ACCESS_TOKEN = "EAAGm0PX4ZCpsBAKZCz7secret-access-token-x9Qz";
     static final String API_KEY = "shop-api-key-plaintext-1";
     static final String WEBHOOK_TOKEN = "verify-token-plaintext";
-    static final String APP_SECRET = "app-secret-plaintext-abcdef";
+    static final String APP_SECRET = "app-secret-plaintext-0123456789abcdef";
 
     static String admin() {
         return "Bearer " + PostgresTestResource.ADMIN_KEY;
@@ -162,6 +162,43 @@ class SettingsResourceTest {
         given().header("Authorization", admin()).get("/api/v1/settings/not-a-uuid").then().statusCode(404);
         given().header("Authorization", admin()).queryParam("cursor", "garbage!").get("/api/v1/settings")
                 .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void secretsWithWhitespaceControlsOrTooShortAreRefusedOnCreateAndUpdate() {
+        Map<String, Object> body = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        body.put("accessToken", ACCESS_TOKEN + "\n");
+        body.put("appSecret", "0123456789abcdef");
+        body.put("webhookToken", "   ");
+        create(body).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("accessToken"))
+                .body("errors.field", hasItem("appSecret"))
+                .body("errors.field", hasItem("webhookToken"));
+        body = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        body.put("appSecret", "0123456789abcdef 0123456789abcdef");
+        create(body).then().statusCode(400).body("errors.field", hasItem("appSecret"))
+                .body("detail", containsString("whitespace"));
+        body.put("appSecret", "0123456789abcdef\u00000123456789abcdef");
+        create(body).then().statusCode(400).body("errors.field", hasItem("appSecret"));
+
+        String id = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
+        for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("appSecret", "x"),
+                Map.of("appSecret", APP_SECRET + "\t"), Map.of("accessToken", "EAAG token"),
+                Map.of("accessToken", ACCESS_TOKEN + "\r\n"), Map.of("webhookToken", " "),
+                Map.of("webhookToken", "short-token"))) {
+            String field = change.keySet().iterator().next();
+            given().header("Authorization", admin()).contentType(ContentType.JSON).body(change)
+                    .put("/api/v1/settings/" + id).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem(field));
+        }
+        // Nothing of the refused changes was written; Meta's own formats pass and an empty appSecret still clears.
+        given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
+                .body("accessTokenLast4", equalTo("x9Qz")).body("appSecretSet", equalTo(true));
+        given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(Map.of("appSecret", "0123456789abcdef0123456789abcdef", "webhookToken", "sixteen-chars-ok"))
+                .put("/api/v1/settings/" + id).then().statusCode(200).body("appSecretSet", equalTo(true));
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("appSecret", ""))
+                .put("/api/v1/settings/" + id).then().statusCode(200).body("appSecretSet", equalTo(false));
     }
 
     @Test
