@@ -1,7 +1,13 @@
 package io.wagateway.message;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static io.restassured.RestAssured.given;
 import static io.wagateway.support.Conversations.admin;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +28,9 @@ import io.wagateway.support.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +90,83 @@ class SendSafetyTest {
         graph.verifyThat(0, anyRequestedFor(anyUrl()));
         assertThat(Sql.count("select count(*) from whatsapp_messages m join whatsapp_sessions s on s.id = m.session_id "
                 + "where s.phone_number = ?", phone)).isZero();
+    }
+
+    void stubAccepted(String phoneNumberId, String phone, String wamid) {
+        graph.register(post(urlEqualTo("/v25.0/" + phoneNumberId + "/messages")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"messaging_product": "whatsapp", "contacts": [{"input": "+%s", "wa_id": "%s"}],
+                         "messages": [{"id": "%s"}]}""".formatted(phone, phone, wamid))));
+    }
+
+    static long rowsFor(String wamid) {
+        return Sql.count("select count(*) from whatsapp_messages where message_id = ?", wamid);
+    }
+
+    @Test
+    void controlCharactersInAnyTextOfTheBodyAre400BeforeAnythingIsSent() {
+        String number = Conversations.activeBusinessNumber();
+        String phone = Conversations.newCustomerPhone();
+        Conversations.session(phone, number, Instant.now().minus(Duration.ofHours(1)));
+        send(Map.of("to", phone, "type", "text", "text", Map.of("body", "before\u0000after"))).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("text.body"));
+        send(Map.of("to", phone, "type", "template", "template", Map.of("name", "order_update",
+                "language", Map.of("code", "en_US"), "components", List.of(Map.of("type", "body",
+                        "parameters", List.of(Map.of("type", "text", "text", "48\u000713")))))))
+                .then().statusCode(400).body("errors.field", hasItem("template.components[0].parameters[0].text"));
+        send(Map.of("to", phone, "type", "interactive", "interactive", Map.of("type", "button",
+                "body", Map.of("text", "\u001b[31mred"), "action", Map.of("buttons", List.of()))))
+                .then().statusCode(400).body("errors.field", hasItem("interactive.body.text"));
+        send(Map.of("to", phone, "type", "text", "text", Map.of("body", "ok"), "biz_opaque_callback_data", "a\u0001"))
+                .then().statusCode(400).body("errors.field", hasItem("biz_opaque_callback_data"));
+        graph.verifyThat(0, anyRequestedFor(anyUrl()));
+
+        // Line breaks and tabs are text, not controls.
+        String wamid = "wamid.ok-" + UUID.randomUUID();
+        stubAccepted(number, phone, wamid);
+        send(Map.of("to", phone, "type", "text", "text", Map.of("body", "line 1\r\nline 2\tend"))).then()
+                .statusCode(201).body("messageId", equalTo(wamid)).body("content", equalTo("line 1\r\nline 2\tend"));
+    }
+
+    @Test
+    void whenStoringFailsAfterMetaAcceptedTheAnswerCarriesTheWamidAndTheRowIsRepairedLater() {
+        String number = Conversations.activeBusinessNumber();
+        String phone = Conversations.newCustomerPhone();
+        Conversations.session(phone, number, Instant.now().minus(Duration.ofHours(1)));
+        String wamid = "wamid.repair-" + UUID.randomUUID();
+        stubAccepted(number, phone, wamid);
+        String marker = "refused-by-trigger-" + UUID.randomUUID();
+        Sql.update("""
+                create or replace function test_refuse_marked_messages() returns trigger language plpgsql as $$
+                begin
+                  if new.content like 'refused-by-trigger-%' then
+                    raise exception 'forced failure of a test';
+                  end if;
+                  return new;
+                end $$""");
+        Sql.update("""
+                create trigger test_refuse_marked_messages before insert on whatsapp_messages
+                for each row execute function test_refuse_marked_messages()""");
+        try {
+            send(Map.of("to", phone, "type", "text", "text", Map.of("body", marker))).then().statusCode(202)
+                    .contentType(ContentType.JSON).body("messageId", equalTo(wamid)).body("status", equalTo("accepted"))
+                    .body("direction", equalTo("OUTBOUND")).body("content", equalTo(marker)).body("id", nullValue());
+            assertThat(rowsFor(wamid)).isZero();
+            // Meta's status webhook arrives while the row is missing: it is parked as usual.
+            Sql.update("""
+                    insert into whatsapp_pending_statuses (message_id, status, status_rank, status_at, payload)
+                    values (?, 'delivered', 3, now(), '{}'::jsonb)""", wamid);
+        } finally {
+            Sql.update("drop trigger test_refuse_marked_messages on whatsapp_messages");
+            Sql.update("drop function test_refuse_marked_messages()");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rowsFor(wamid) == 1);
+        Map<String, Object> row = Sql.row("""
+                select m.status, m.content, m.phone_number_id, s.phone_number from whatsapp_messages m
+                  join whatsapp_sessions s on s.id = m.session_id where m.message_id = ?""", wamid);
+        assertThat(row).containsEntry("status", "delivered").containsEntry("content", marker)
+                .containsEntry("phone_number_id", number).containsEntry("phone_number", phone);
+        assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid)).isZero();
+        graph.verifyThat(1, anyRequestedFor(anyUrl()));
     }
 }
