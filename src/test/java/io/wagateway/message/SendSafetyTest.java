@@ -64,7 +64,7 @@ class SendSafetyTest {
         String id = (String) Sql.row("select cast(id as text) as id from whatsapp_settings where phone_number_id = ?",
                 phoneNumberId).get("id");
         Sql.update("update whatsapp_settings set access_token = ? where id = ?::uuid",
-                testCipher().encrypt(token, "access_token"), id);
+                testCipher().encrypt(token, "access_token", UUID.fromString(id)), id);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.restassured.response.Response;
 import io.wagateway.security.SecretCipher;
 import io.wagateway.support.PostgresTestResource;
 import io.wagateway.support.Sql;
+import io.wagateway.support.V1Ciphertext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class SettingsResourceTest {
 
     static void assertNoSecret(String body) {
         assertThat(body).doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain(WEBHOOK_TOKEN)
-                .doesNotContain(APP_SECRET).doesNotContain("v1:test-");
+                .doesNotContain(APP_SECRET).doesNotContain("v1:test-").doesNotContain("v2:test-");
     }
 
     @Test
@@ -107,24 +108,47 @@ class SettingsResourceTest {
         String id = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
         Map<String, Object> row = Sql.row("select api_key, access_token, webhook_token, app_secret "
                 + "from whatsapp_settings where id = ?::uuid", id);
-        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v1:test-current:"));
+        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v2:test-current:"));
         assertThat(row.values().toString()).doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY)
                 .doesNotContain(WEBHOOK_TOKEN).doesNotContain(APP_SECRET);
     }
 
     @Test
-    void rowWrittenUnderTheOldKeyStillDecrypts() {
-        // Encrypt as a deployment did before "test-current" was put first in gateway.encryption.keys.
-        SecretCipher old = new SecretCipher(
-                () -> Optional.of(List.of(PostgresTestResource.ENCRYPTION_KEYS.split(",")[1])));
+    void rowWrittenUnderTheOldKeyAndFormatStillDecryptsAndIsReencryptedOnItsNextWrite() {
+        // Encrypted as a deployment did before "test-current" was put first in gateway.encryption.keys, in the
+        // format of releases before the row id was bound in.
+        String old = PostgresTestResource.ENCRYPTION_KEYS.split(",")[1];
         String id = UUID.randomUUID().toString();
         Sql.update("""
                 insert into whatsapp_settings (id, api_key, phone_number_id, business_id, access_token, webhook_token,
-                  is_active, last_updated_at) values (?::uuid, ?, ?, '1', ?, ?, false, now())
-                """, id, old.encrypt("k", "api_key"), newPhoneNumberId(),
-                old.encrypt("EAAG-old-key-token-0000-LAST", "access_token"), old.encrypt("w", "webhook_token"));
+                  app_secret, is_active, last_updated_at) values (?::uuid, ?, ?, '1', ?, ?, ?, false, now())
+                """, id, V1Ciphertext.encrypt(old, "k", "api_key"), newPhoneNumberId(),
+                V1Ciphertext.encrypt(old, "EAAG-old-key-token-0000-LAST", "access_token"),
+                V1Ciphertext.encrypt(old, "w", "webhook_token"), V1Ciphertext.encrypt(old, APP_SECRET, "app_secret"));
         given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
-                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(false));
+                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(true));
+
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("webhookUrl", ""))
+                .put("/api/v1/settings/" + id).then().statusCode(200);
+        Map<String, Object> row = Sql.row("select api_key, access_token, webhook_token, app_secret "
+                + "from whatsapp_settings where id = ?::uuid", id);
+        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v2:test-current:"));
+        given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
+                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(true));
+    }
+
+    @Test
+    void aCiphertextCopiedToAnotherRowDoesNotDecryptThere() {
+        String victim = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
+        Map<String, Object> other = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        other.put("accessToken", "EAAG-attackers-own-token-value-0000-MINE");
+        String attacker = create(other).then().statusCode(201).extract().path("id");
+        // Someone with write access to the table moves the victim's token into their own row.
+        Sql.update("update whatsapp_settings set access_token = (select access_token from whatsapp_settings "
+                + "where id = ?::uuid) where id = ?::uuid", victim, attacker);
+        Response got = given().header("Authorization", admin()).get("/api/v1/settings/" + attacker);
+        got.then().statusCode(500).contentType("application/problem+json");
+        assertThat(got.asString()).doesNotContain("x9Qz");
     }
 
     @Test
