@@ -142,13 +142,19 @@ class SettingsResourceTest {
         String victim = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
         Map<String, Object> other = new java.util.HashMap<>(createBody(newPhoneNumberId()));
         other.put("accessToken", "EAAG-attackers-own-token-value-0000-MINE");
+        // Inactive, and deleted at the end: a row that cannot be decrypted fails every list of rows it is in.
+        other.put("isActive", false);
         String attacker = create(other).then().statusCode(201).extract().path("id");
-        // Someone with write access to the table moves the victim's token into their own row.
-        Sql.update("update whatsapp_settings set access_token = (select access_token from whatsapp_settings "
-                + "where id = ?::uuid) where id = ?::uuid", victim, attacker);
-        Response got = given().header("Authorization", admin()).get("/api/v1/settings/" + attacker);
-        got.then().statusCode(500).contentType("application/problem+json");
-        assertThat(got.asString()).doesNotContain("x9Qz");
+        try {
+            // Someone with write access to the table moves the victim's token into their own row.
+            Sql.update("update whatsapp_settings set access_token = (select access_token from whatsapp_settings "
+                    + "where id = ?::uuid) where id = ?::uuid", victim, attacker);
+            Response got = given().header("Authorization", admin()).get("/api/v1/settings/" + attacker);
+            got.then().statusCode(500).contentType("application/problem+json");
+            assertThat(got.asString()).doesNotContain("x9Qz");
+        } finally {
+            Sql.update("delete from whatsapp_settings where id = ?::uuid", attacker);
+        }
     }
 
     @Test
