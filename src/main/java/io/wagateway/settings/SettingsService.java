@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
+import io.wagateway.common.LogThrottle;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.ProblemException;
 import io.wagateway.security.SecretCipher;
@@ -26,6 +27,7 @@ public class SettingsService {
     private final SettingsRepository repository;
     private final SecretCipher cipher;
     private final Event<SettingsChanged> changed;
+    private final LogThrottle undecryptable = new LogThrottle(java.time.Duration.ofMinutes(1));
 
     public SettingsService(SettingsRepository repository, SecretCipher cipher, Event<SettingsChanged> changed) {
         this.repository = repository;
@@ -128,10 +130,15 @@ public class SettingsService {
         }).replaceWithVoid();
     }
 
-    /** Decrypted credentials of every active row (webhook verification: tokens and app secrets). */
+    /**
+     * Decrypted credentials of every active row (webhook verification: tokens and app secrets). A row whose
+     * secrets do not decrypt (tampered, copied from another row, key removed) is left out and logged, so it
+     * costs only its own number, not every number's webhooks.
+     */
     @WithSession
     public Uni<List<SettingsCredentials>> activeCredentials() {
-        return repository.listActive().map(rows -> rows.stream().map(this::credentials).toList());
+        return repository.listActive().map(rows -> rows.stream().map(this::credentialsOrNull)
+                .filter(java.util.Objects::nonNull).toList());
     }
 
     /** Decrypted credentials of the active row of a business number, or null. */
@@ -149,6 +156,18 @@ public class SettingsService {
                 cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN, row.id),
                 cipher.decrypt(row.webhookToken, WhatsAppSettings.WEBHOOK_TOKEN, row.id),
                 cipher.decrypt(row.appSecret, WhatsAppSettings.APP_SECRET, row.id));
+    }
+
+    private SettingsCredentials credentialsOrNull(WhatsAppSettings row) {
+        try {
+            return credentials(row);
+        } catch (IllegalStateException e) {
+            long suppressed = undecryptable.admit(String.valueOf(row.id));
+            if (suppressed >= 0) {
+                LOG.errorf("Settings %s (phone_number_id=%s) left out: %s", row.id, row.phoneNumberId, e.getMessage());
+            }
+            return null;
+        }
     }
 
     /** The stored secret re-encrypted in the current format under the current key, unless it already is. */

@@ -142,8 +142,7 @@ class SettingsResourceTest {
         String victim = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
         Map<String, Object> other = new java.util.HashMap<>(createBody(newPhoneNumberId()));
         other.put("accessToken", "EAAG-attackers-own-token-value-0000-MINE");
-        // Inactive, and deleted at the end: a row that cannot be decrypted fails every list of rows it is in.
-        other.put("isActive", false);
+        other.put("webhookToken", "attackers-verify-token-0001");
         String attacker = create(other).then().statusCode(201).extract().path("id");
         try {
             // Someone with write access to the table moves the victim's token into their own row.
@@ -152,7 +151,17 @@ class SettingsResourceTest {
             Response got = given().header("Authorization", admin()).get("/api/v1/settings/" + attacker);
             got.then().statusCode(500).contentType("application/problem+json");
             assertThat(got.asString()).doesNotContain("x9Qz");
+            // The broken row costs only itself: the webhook still knows every other row's verify token (a
+            // settings write drops the webhook's cached view, so this reload reads the broken row).
+            given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("webhookUrl", ""))
+                    .put("/api/v1/settings/" + victim).then().statusCode(200);
+            given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", WEBHOOK_TOKEN)
+                    .queryParam("hub.challenge", "42").get("/webhooks/whatsapp").then().statusCode(200)
+                    .body(equalTo("42"));
+            given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", "attackers-verify-token-0001")
+                    .queryParam("hub.challenge", "42").get("/webhooks/whatsapp").then().statusCode(403);
         } finally {
+            // A row that cannot be decrypted fails every settings list it is in: leave none behind.
             Sql.update("delete from whatsapp_settings where id = ?::uuid", attacker);
         }
     }
