@@ -7,7 +7,7 @@ LOADGEN_JAR="$BENCH_DIR/loadgen/target/loadgen.jar"
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 export PGUSER=${PGUSER:-postgres}
 BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
-BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-$RANDOM$RANDOM$RANDOM}
+BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-key-0123456789abcdef-$RANDOM$RANDOM$RANDOM}
 BENCH_PHONE_NUMBER_ID=118234567890123   # the loadgen's metadata.phone_number_id
 SERVICE_PID=""
 # The JVM options of src/main/docker/Dockerfile.jvm (README "Benchmark", "JVM options"): serial GC and a 192 MB heap

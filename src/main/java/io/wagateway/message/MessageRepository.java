@@ -41,6 +41,12 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
                 MessageRow.class).setParameter("id", id).getSingleResultOrNull());
     }
 
+    /** The message with this wamid; null when unknown. */
+    public Uni<MessageRow> findRowByWamid(String wamid) {
+        return getSession().flatMap(session -> session.createQuery(MessageRow.SELECT + "where m.messageId = :wamid",
+                MessageRow.class).setParameter("wamid", wamid).getSingleResultOrNull());
+    }
+
     /** The message with this wamid, as far as a read receipt needs it; null when unknown. */
     Uni<ReadTarget> findReadTarget(String wamid) {
         return getSession().flatMap(session -> session.createQuery("""

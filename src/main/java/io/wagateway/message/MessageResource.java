@@ -62,7 +62,11 @@ public class MessageResource {
                             + "{\"id\": \"confirm\", \"title\": \"Confirm\"}}]}}}") }))
     @APIResponse(responseCode = "201", description = "Accepted by Meta and stored",
             content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid message, or several business numbers active and no "
+    @APIResponse(responseCode = "202", description = "Accepted by Meta (messageId is its wamid) but not stored yet: "
+            + "the row is written in the background, so id and sessionId are null. Do not send it again.",
+            content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid message (also: control characters other than tab, "
+            + "line feed and carriage return in any text), or several business numbers active and no "
             + "phoneNumberId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Free-form message outside the 24-hour window (nothing sent), "
             + "or no active business number",
@@ -75,7 +79,8 @@ public class MessageResource {
     @APIResponse(responseCode = "504", description = "The Graph API did not answer in time (not retried)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> send(JsonNode body) {
-        return service.send(body).map(sent -> Response.status(Response.Status.CREATED).entity(sent).build());
+        return service.send(body).map(sent -> Response.status(sent.stored() ? Response.Status.CREATED
+                : Response.Status.ACCEPTED).entity(sent.message()).build());
     }
 
     @POST

@@ -8,6 +8,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.Problem;
@@ -32,7 +33,8 @@ import org.jboss.logging.Logger;
 /**
  * Messages of a conversation, and sending: validate, choose the business number, check the 24-hour window
  * (read-only session), call the Graph API with no database connection held, then store the result
- * (one transaction).
+ * (one transaction). Once Meta accepted a message the answer is never an error: a row that cannot be stored
+ * is retried, then answered 202 with the wamid and written later (SendRepair).
  */
 @ApplicationScoped
 public class MessageService {
@@ -46,14 +48,26 @@ public class MessageService {
     private final SettingsService settings;
     private final OutboundService outbound;
     private final ObjectMapper mapper;
+    private final SendRepair repair;
+
+    /** Unique constraint of whatsapp_messages.message_id (V1): a retried store that finds its row committed. */
+    static final String WAMID_KEY = "whatsapp_messages_message_id_key";
+    /** Attempts to store a sent message before answering; the first retry waits this long, the next four times. */
+    static final int STORE_ATTEMPTS = 3;
+    static final long STORE_RETRY_DELAY_MS = 50;
 
     public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
-            OutboundService outbound, ObjectMapper mapper) {
+            OutboundService outbound, ObjectMapper mapper, SendRepair repair) {
         this.messages = messages;
         this.sessions = sessions;
         this.settings = settings;
         this.outbound = outbound;
         this.mapper = mapper;
+        this.repair = repair;
+    }
+
+    /** A send's answer: the message, and whether its row is stored (201) or will be written later (202). */
+    public record SendOutcome(MessageResponse message, boolean stored) {
     }
 
     /** A send that passed every check: where it goes, through which number, and the exact body. */
@@ -80,11 +94,56 @@ public class MessageService {
     }
 
     /** Sends a message through the Graph API and stores it OUTBOUND with Meta's wamid. */
-    public Uni<MessageResponse> send(JsonNode body) {
+    public Uni<SendOutcome> send(JsonNode body) {
         return Uni.createFrom().item(() -> SendRequest.validate(body))
                 .flatMap(this::plan)
                 .flatMap(plan -> outbound.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
-                        plan.payload()).flatMap(sent -> store(plan, sent)));
+                        plan.payload()).flatMap(sent -> storeAccepted(plan, sent)));
+    }
+
+    /**
+     * Stores a message Meta accepted; never fails. A failed store is retried at once a few times; still failing,
+     * the answer carries the wamid without a row id and SendRepair writes the row later.
+     */
+    Uni<SendOutcome> storeAccepted(SendPlan plan, SentMessage sent) {
+        String phoneNumberId = plan.credentials().phoneNumberId();
+        return repair.retry(() -> storeOnce(plan, sent), STORE_ATTEMPTS, STORE_RETRY_DELAY_MS)
+                .map(stored -> new SendOutcome(stored, true))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Message wamid=%s was sent via phone_number_id=%s but could not be stored (%s); "
+                            + "answering 202 and writing the row later", sent.wamid(), phoneNumberId,
+                            SendRepair.describe(failure));
+                    if (!SendRepair.isPermanent(failure)) {
+                        long size = 2L * (sent.payload().toString().length() + String.valueOf(sent.contacts()).length())
+                                + 1024;
+                        repair.submit(sent.wamid(), phoneNumberId, size, () -> storeOnce(plan, sent));
+                    } else {
+                        LOG.errorf("Message wamid=%s was sent via phone_number_id=%s but PostgreSQL refuses its row "
+                                + "(%s): the row is lost", sent.wamid(), phoneNumberId, SendRepair.describe(failure));
+                    }
+                    return new SendOutcome(unstored(plan, sent), false);
+                });
+    }
+
+    /** One store; a unique violation on the wamid means an earlier attempt committed after all. */
+    Uni<MessageResponse> storeOnce(SendPlan plan, SentMessage sent) {
+        return store(plan, sent)
+                .onFailure(f -> Constraints.isUniqueViolation(f, WAMID_KEY))
+                .recoverWithUni(f -> storedRow(sent.wamid()));
+    }
+
+    @WithSession
+    Uni<MessageResponse> storedRow(String wamid) {
+        return messages.findRowByWamid(wamid).onItem().ifNull()
+                .failWith(() -> new IllegalStateException("no row for the wamid after a unique violation"))
+                .map(MessageService::toResponse);
+    }
+
+    /** The answer for a message Meta accepted whose row is not written yet: no row or session id. */
+    private MessageResponse unstored(SendPlan plan, SentMessage sent) {
+        return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
+                OutboundService.summarize(plan.request().type(), sent.payload()), MessageStatus.ACCEPTED.wireName(),
+                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 
     /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
@@ -133,9 +192,7 @@ public class MessageService {
                             .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
                             .flatMap(applied -> messages.findRow(message.id))
                             .map(MessageService::toResponse);
-                }))
-                .onFailure().invoke(f -> LOG.errorf(f, "Message wamid=%s was sent via phone_number_id=%s but could "
-                        + "not be stored", sent.wamid(), phoneNumberId));
+                }));
     }
 
     @WithSession

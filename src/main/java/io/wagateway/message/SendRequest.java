@@ -55,6 +55,7 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
                 phoneNumberId = pnid.asText();
             }
         }
+        controlCharacters(body, "", errors);
         JsonNode context = body.get("context");
         if (context != null && !(context.isObject() && context.path("message_id").isTextual())) {
             errors.add(new Problem.FieldError("context.message_id", "must be the wamid of the message to quote"));
@@ -103,6 +104,42 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
                 // Other Meta types (image, document, location, ...) are passed through for Meta to check.
             }
         }
+    }
+
+    /**
+     * Reports every text value (and field name) holding a C0 control other than tab, line feed and carriage
+     * return: PostgreSQL refuses U+0000 after Meta has already sent the message, and the others are no text a
+     * customer should receive. Checked before anything is sent.
+     */
+    static void controlCharacters(JsonNode node, String path, List<Problem.FieldError> errors) {
+        if (node.isTextual()) {
+            if (hasControl(node.textValue())) {
+                errors.add(new Problem.FieldError(path, "must not contain control characters (other than \\t \\n \\r)"));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                controlCharacters(node.get(i), path + "[" + i + "]", errors);
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = hasControl(field.getKey()) ? field.getKey().replaceAll("\\p{Cntrl}", "?") : field.getKey();
+                String child = path.isEmpty() ? name : path + "." + name;
+                if (name != field.getKey()) {
+                    errors.add(new Problem.FieldError(child, "field name must not contain control characters"));
+                }
+                controlCharacters(field.getValue(), child, errors);
+            }
+        }
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String text(ObjectNode body, String field) {

@@ -2,6 +2,7 @@ package io.wagateway.outbound;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Where the Graph API lives. The REST client's URL ({@code quarkus.rest-client.graph-api.url}) follows base-url. */
 @ConfigMapping(prefix = "gateway.graph")
@@ -14,4 +15,15 @@ public interface GraphConfig {
     /** Graph API version path segment (env GATEWAY_GRAPH_API_VERSION). */
     @WithDefault("v25.0")
     String apiVersion();
+
+    /**
+     * Heap, in bytes, for sends that Meta accepted but whose row could not be stored yet (message/SendRepair
+     * retries them in the background); beyond it such a row is only logged. Env GATEWAY_GRAPH_SEND_REPAIR_MAX_BYTES.
+     */
+    @WithDefault("8388608")
+    long sendRepairMaxBytes();
+
+    /** How long such a row is retried before it is given up (logged at ERROR). Env GATEWAY_GRAPH_SEND_REPAIR_FOR. */
+    @WithDefault("1h")
+    Duration sendRepairFor();
 }

@@ -10,8 +10,12 @@ public final class GraphProblems {
     private GraphProblems() {
     }
 
-    /** The problem for a failure of a Graph call; failures that are not Graph failures pass through. */
-    public static Throwable toProblem(Throwable failure) {
+    /**
+     * The problem for a failure of a Graph call through {@code phoneNumberId}. Problems pass through; any other
+     * failure of the HTTP client is a 502 naming the number, never a 500 (and never its message, which may
+     * quote request headers).
+     */
+    public static Throwable toProblem(Throwable failure, String phoneNumberId) {
         if (failure instanceof GraphApiException graph) {
             GraphError e = graph.error();
             String detail = e.message() != null ? e.message() : "The Graph API answered HTTP " + e.httpStatus() + ".";
@@ -29,7 +33,19 @@ public final class GraphProblems {
                     "The Graph API did not answer in time; the message may or may not have been accepted. "
                             + "It was not stored and not retried, to avoid sending it twice.");
         }
-        return failure;
+        if (failure instanceof ProblemException) {
+            return failure;
+        }
+        return new ProblemException(502, "Graph API request failed", "The request to the Graph API via phone_number_id "
+                + phoneNumberId + " failed without an answer from Meta (" + failure.getClass().getSimpleName()
+                + "); it was not stored. Check the number's settings (access token) and the Graph API base URL.");
+    }
+
+    /** The number's stored access token cannot be sent: nothing was sent, the operator must replace it. */
+    static ProblemException unusableToken(String phoneNumberId) {
+        return new ProblemException(502, "Access token unusable", "The access token stored for phone_number_id "
+                + phoneNumberId + " cannot be sent to the Graph API (empty, or holds whitespace, control or non-ASCII "
+                + "characters). Nothing was sent; replace the token with PUT /api/v1/settings/{id}.");
     }
 
     static String title(GraphError e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.LogContext;
 import io.wagateway.common.ProblemException;
+import io.wagateway.security.SecretRules;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -49,7 +50,7 @@ public class OutboundService {
 
     /** Sends a payload built by {@link #payload}; fails with a ProblemException (502/504) on Graph failures. */
     public Uni<SentMessage> send(String phoneNumberId, String accessToken, ObjectNode payload) {
-        return sender.post(phoneNumberId, accessToken, payload)
+        return usable(phoneNumberId, accessToken).chain(() -> sender.post(phoneNumberId, accessToken, payload))
                 .map(answer -> {
                     JsonNode first = answer == null ? null : answer.path("messages").path(0);
                     String wamid = first == null ? null : first.path("id").asText(null);
@@ -64,7 +65,7 @@ public class OutboundService {
                 .invoke(sent -> LogContext.withWamid(sent.wamid(), () -> LOG.infof("Sent %s message wamid=%s via "
                         + "phone_number_id=%s", payload.path("type").asText(), sent.wamid(), phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("send", phoneNumberId, f))
-                .onFailure().transform(GraphProblems::toProblem);
+                .onFailure().transform(f -> GraphProblems.toProblem(f, phoneNumberId));
     }
 
     /** Marks an inbound message (and, at Meta, the ones before it) as read. */
@@ -73,21 +74,35 @@ public class OutboundService {
         body.put("messaging_product", "whatsapp");
         body.put("status", "read");
         body.put("message_id", wamid);
-        return sender.post(phoneNumberId, accessToken, body)
+        return usable(phoneNumberId, accessToken).chain(() -> sender.post(phoneNumberId, accessToken, body))
                 .invoke(() -> LogContext.withWamid(wamid, () -> LOG.infof("Marked wamid=%s read via phone_number_id=%s",
                         wamid, phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("read receipt", phoneNumberId, f))
-                .onFailure().transform(GraphProblems::toProblem)
+                .onFailure().transform(f -> GraphProblems.toProblem(f, phoneNumberId))
                 .replaceWithVoid();
     }
 
+    /**
+     * Fails with a 502 naming the number when its token cannot be an HTTP header value (a row stored before
+     * secrets were validated on write): nothing is sent, and the HTTP client never sees, or logs, the token.
+     */
+    private static Uni<Void> usable(String phoneNumberId, String accessToken) {
+        if (accessToken != null && !accessToken.isEmpty() && SecretRules.violation(accessToken, 1, true) == null) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.warnf("The access token of phone_number_id=%s is unusable (empty, whitespace, control or non-ASCII "
+                + "characters); nothing was sent", phoneNumberId);
+        return Uni.createFrom().failure(GraphProblems.unusableToken(phoneNumberId));
+    }
+
+    /** Logs Meta's error fields, or only the failure's class: HTTP client messages may carry header values. */
     private static void logFailure(String what, String phoneNumberId, Throwable f) {
         if (f instanceof GraphApiException graph) {
             GraphError e = graph.error();
             LOG.warnf("Graph API %s failed via phone_number_id=%s: HTTP %d code=%s subcode=%s fbtrace_id=%s", what,
                     phoneNumberId, e.httpStatus(), e.code(), e.errorSubcode(), e.fbtraceId());
         } else if (!(f instanceof ProblemException)) {
-            LOG.warnf("Graph API %s failed via phone_number_id=%s: %s", what, phoneNumberId, f.toString());
+            LOG.warnf("Graph API %s failed via phone_number_id=%s: %s", what, phoneNumberId, f.getClass().getName());
         }
     }
 

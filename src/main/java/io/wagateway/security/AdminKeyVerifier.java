@@ -1,10 +1,12 @@
 package io.wagateway.security;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Checks presented admin keys against the configured ones in constant time. */
+@Startup
 @ApplicationScoped
 public class AdminKeyVerifier {
 
@@ -13,9 +15,12 @@ public class AdminKeyVerifier {
     /** SHA-256 of each key (see ConstantTime). */
     private final List<byte[]> keyDigests;
 
+    /** Refuses to start with a key that is too short or holds whitespace or control characters (SecretRules). */
     public AdminKeyVerifier(AdminConfig config) {
+        ConfiguredSecretsCheck.check("gateway.admin.api-keys (GATEWAY_ADMIN_API_KEYS)", "key", config.apiKeys(),
+                SecretRules.MIN_ADMIN_KEY);
         this.keyDigests = config.apiKeys().orElse(List.of()).stream()
-                .map(String::trim).filter(k -> !k.isEmpty()).map(ConstantTime::sha256).toList();
+                .map(String::strip).filter(k -> !k.isEmpty()).map(ConstantTime::sha256).toList();
         if (keyDigests.isEmpty()) {
             LOG.warn("No admin API key configured (GATEWAY_ADMIN_API_KEYS): the admin API refuses every request.");
         }

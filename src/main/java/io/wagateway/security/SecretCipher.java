@@ -10,20 +10,24 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM encryption of secrets at rest. Stored form: {@code v1:<key id>:<base64(iv | ciphertext+tag)>};
- * the key id travels with the ciphertext so that keys can rotate, and the column name is bound in as
- * associated data so a ciphertext cannot be moved to another column.
+ * AES-256-GCM encryption of secrets at rest. Stored form: {@code v2:<key id>:<base64(iv | ciphertext+tag)>};
+ * the key id travels with the ciphertext so that keys can rotate, and the column name and the row id are bound
+ * in as associated data so a ciphertext cannot be moved to another column or another row. {@code v1} values
+ * (column only, written by earlier releases) still decrypt; their rows are re-encrypted on their next write.
  */
 @Startup
 @ApplicationScoped
 public class SecretCipher {
 
-    private static final String PREFIX = "v1";
+    private static final String PREFIX = "v2";
+    private static final String V1 = "v1";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -67,17 +71,18 @@ public class SecretCipher {
         this.currentKeyId = keys.keySet().iterator().next();
     }
 
-    /** Encrypts {@code plaintext} for the given column; null stays null. */
-    public String encrypt(String plaintext, String column) {
+    /** Encrypts {@code plaintext} for the given column of the given row; null stays null. */
+    public String encrypt(String plaintext, String column, UUID rowId) {
         if (plaintext == null) {
             return null;
         }
+        Objects.requireNonNull(rowId, "rowId");
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(aad(currentKeyId, column));
+            cipher.updateAAD(aad(PREFIX, currentKeyId, column, rowId));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
             return PREFIX + ":" + currentKeyId + ":" + Base64.getEncoder().encodeToString(out);
@@ -86,13 +91,14 @@ public class SecretCipher {
         }
     }
 
-    /** Decrypts a value written by {@link #encrypt}; null stays null. */
-    public String decrypt(String stored, String column) {
+    /** Decrypts a value written by {@link #encrypt} (or a v1 value) for this column of this row; null stays null. */
+    public String decrypt(String stored, String column, UUID rowId) {
         if (stored == null) {
             return null;
         }
+        Objects.requireNonNull(rowId, "rowId");
         String[] parts = stored.split(":", 3);
-        if (parts.length != 3 || !PREFIX.equals(parts[0])) {
+        if (parts.length != 3 || !(PREFIX.equals(parts[0]) || V1.equals(parts[0]))) {
             throw new IllegalStateException("Stored secret in column " + column + " is not in the encrypted format");
         }
         SecretKeySpec key = keys.get(parts[1]);
@@ -104,11 +110,12 @@ public class SecretCipher {
             byte[] in = Base64.getDecoder().decode(parts[2]);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, IV_BYTES));
-            cipher.updateAAD(aad(parts[1], column));
+            cipher.updateAAD(aad(parts[0], parts[1], column, rowId));
             byte[] plain = cipher.doFinal(in, IV_BYTES, in.length - IV_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("Stored secret in column " + column + " failed to decrypt (wrong key or tampered)");
+            throw new IllegalStateException("Stored secret in column " + column + " of row " + rowId
+                    + " failed to decrypt (wrong key, tampered, or copied from another row or column)");
         }
     }
 
@@ -117,8 +124,16 @@ public class SecretCipher {
         return currentKeyId;
     }
 
-    private static byte[] aad(String keyId, String column) {
-        return (PREFIX + ":" + keyId + ":" + column).getBytes(StandardCharsets.UTF_8);
+    /** True when {@code stored} is in the current format under the current key (null: nothing to rewrite). */
+    public boolean isCurrent(String stored) {
+        return stored == null || stored.startsWith(PREFIX + ":" + currentKeyId + ":");
+    }
+
+    /** v1 bound the column only; v2 binds the column and the row id. */
+    private static byte[] aad(String version, String keyId, String column, UUID rowId) {
+        String bound = V1.equals(version) ? V1 + ":" + keyId + ":" + column
+                : version + ":" + keyId + ":" + column + ":" + rowId;
+        return bound.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String redact(String entry) {

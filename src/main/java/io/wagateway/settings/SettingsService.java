@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
+import io.wagateway.common.LogThrottle;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.ProblemException;
 import io.wagateway.security.SecretCipher;
@@ -26,6 +27,7 @@ public class SettingsService {
     private final SettingsRepository repository;
     private final SecretCipher cipher;
     private final Event<SettingsChanged> changed;
+    private final LogThrottle undecryptable = new LogThrottle(java.time.Duration.ofMinutes(1));
 
     public SettingsService(SettingsRepository repository, SecretCipher cipher, Event<SettingsChanged> changed) {
         this.repository = repository;
@@ -36,14 +38,15 @@ public class SettingsService {
     @WithTransaction
     public Uni<SettingsResponse> create(CreateSettingsRequest request) {
         WhatsAppSettings row = new WhatsAppSettings();
+        row.id = UUID.randomUUID();
         row.phoneNumberId = request.phoneNumberId();
         row.businessId = request.businessId();
         row.webhookUrl = request.webhookUrl();
         row.isActive = request.isActive() == null || request.isActive();
-        row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY);
-        row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN);
-        row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN);
-        row.appSecret = cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET);
+        row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY, row.id);
+        row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN, row.id);
+        row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN, row.id);
+        row.appSecret = cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET, row.id);
         return repository.persistAndFlush(row)
                 .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
                 .transform(f -> duplicateActive(row.phoneNumberId))
@@ -85,18 +88,23 @@ public class SettingsService {
                 row.isActive = request.isActive();
             }
             if (request.apiKey() != null) {
-                row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY);
+                row.apiKey = cipher.encrypt(request.apiKey(), WhatsAppSettings.API_KEY, row.id);
             }
             if (request.accessToken() != null) {
-                row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN);
+                row.accessToken = cipher.encrypt(request.accessToken(), WhatsAppSettings.ACCESS_TOKEN, row.id);
             }
             if (request.webhookToken() != null) {
-                row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN);
+                row.webhookToken = cipher.encrypt(request.webhookToken(), WhatsAppSettings.WEBHOOK_TOKEN, row.id);
             }
             if (request.appSecret() != null) {
                 row.appSecret = request.appSecret().isEmpty() ? null
-                        : cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET);
+                        : cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET, row.id);
             }
+            // Every write leaves all secrets in the current format under the current key (row id bound in).
+            row.apiKey = reseal(row.apiKey, WhatsAppSettings.API_KEY, row.id);
+            row.accessToken = reseal(row.accessToken, WhatsAppSettings.ACCESS_TOKEN, row.id);
+            row.webhookToken = reseal(row.webhookToken, WhatsAppSettings.WEBHOOK_TOKEN, row.id);
+            row.appSecret = reseal(row.appSecret, WhatsAppSettings.APP_SECRET, row.id);
             // Hibernate only fires @PreUpdate when something changed; an update request always touches the row.
             row.lastUpdatedAt = java.time.Instant.now();
             return repository.flush()
@@ -122,10 +130,15 @@ public class SettingsService {
         }).replaceWithVoid();
     }
 
-    /** Decrypted credentials of every active row (webhook verification: tokens and app secrets). */
+    /**
+     * Decrypted credentials of every active row (webhook verification: tokens and app secrets). A row whose
+     * secrets do not decrypt (tampered, copied from another row, key removed) is left out and logged, so it
+     * costs only its own number, not every number's webhooks.
+     */
     @WithSession
     public Uni<List<SettingsCredentials>> activeCredentials() {
-        return repository.listActive().map(rows -> rows.stream().map(this::credentials).toList());
+        return repository.listActive().map(rows -> rows.stream().map(this::credentialsOrNull)
+                .filter(java.util.Objects::nonNull).toList());
     }
 
     /** Decrypted credentials of the active row of a business number, or null. */
@@ -140,13 +153,30 @@ public class SettingsService {
 
     private SettingsCredentials credentials(WhatsAppSettings row) {
         return new SettingsCredentials(row.id, row.phoneNumberId, row.businessId, row.isActive,
-                cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN),
-                cipher.decrypt(row.webhookToken, WhatsAppSettings.WEBHOOK_TOKEN),
-                cipher.decrypt(row.appSecret, WhatsAppSettings.APP_SECRET));
+                cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN, row.id),
+                cipher.decrypt(row.webhookToken, WhatsAppSettings.WEBHOOK_TOKEN, row.id),
+                cipher.decrypt(row.appSecret, WhatsAppSettings.APP_SECRET, row.id));
+    }
+
+    private SettingsCredentials credentialsOrNull(WhatsAppSettings row) {
+        try {
+            return credentials(row);
+        } catch (IllegalStateException e) {
+            long suppressed = undecryptable.admit(String.valueOf(row.id));
+            if (suppressed >= 0) {
+                LOG.errorf("Settings %s (phone_number_id=%s) left out: %s", row.id, row.phoneNumberId, e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** The stored secret re-encrypted in the current format under the current key, unless it already is. */
+    private String reseal(String stored, String column, UUID rowId) {
+        return cipher.isCurrent(stored) ? stored : cipher.encrypt(cipher.decrypt(stored, column, rowId), column, rowId);
     }
 
     private SettingsResponse toResponse(WhatsAppSettings row) {
-        String token = cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN);
+        String token = cipher.decrypt(row.accessToken, WhatsAppSettings.ACCESS_TOKEN, row.id);
         // Short tokens would be half revealed by 4 characters; only long ones (real Meta tokens) show a hint.
         String last4 = token != null && token.length() >= 16 ? token.substring(token.length() - 4) : null;
         return new SettingsResponse(row.id, row.phoneNumberId, row.businessId, row.webhookUrl, row.isActive,

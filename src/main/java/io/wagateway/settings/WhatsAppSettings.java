@@ -2,8 +2,6 @@ package io.wagateway.settings;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreUpdate;
@@ -24,8 +22,8 @@ public class WhatsAppSettings {
     public static final String WEBHOOK_TOKEN = "webhook_token";
     public static final String APP_SECRET = "app_secret";
 
+    /** Assigned before the first write (SettingsService): the secrets' ciphertexts are bound to it. */
     @Id
-    @GeneratedValue(strategy = GenerationType.UUID)
     public UUID id;
 
     @Column(name = API_KEY, nullable = false)

@@ -52,7 +52,7 @@ class OutboundServiceTest {
         GraphError error = GraphError.from(400, node("""
                 {"message": "(#131026) Message undeliverable", "type": "OAuthException", "code": 131026,
                  "error_data": {"details": "Not a WhatsApp user"}, "error_subcode": 2494010, "fbtrace_id": "Az1"}"""));
-        ProblemException problem = (ProblemException) GraphProblems.toProblem(new GraphRejectedException(error));
+        ProblemException problem = (ProblemException) GraphProblems.toProblem(new GraphRejectedException(error), "118234567890123");
         assertThat(problem.problem().status()).isEqualTo(502);
         assertThat(problem.problem().title()).isEqualTo("Message undeliverable");
         assertThat(problem.problem().code()).isEqualTo(131026);

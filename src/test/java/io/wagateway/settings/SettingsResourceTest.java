@@ -14,6 +14,7 @@ import io.restassured.response.Response;
 import io.wagateway.security.SecretCipher;
 import io.wagateway.support.PostgresTestResource;
 import io.wagateway.support.Sql;
+import io.wagateway.support.V1Ciphertext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class SettingsResourceTest {
     static final String ACCESS_TOKEN = "EAAGm0PX4ZCpsBAKZCz7secret-access-token-x9Qz";
     static final String API_KEY = "shop-api-key-plaintext-1";
     static final String WEBHOOK_TOKEN = "verify-token-plaintext";
-    static final String APP_SECRET = "app-secret-plaintext-abcdef";
+    static final String APP_SECRET = "app-secret-plaintext-0123456789abcdef";
 
     static String admin() {
         return "Bearer " + PostgresTestResource.ADMIN_KEY;
@@ -53,7 +54,7 @@ class SettingsResourceTest {
 
     static void assertNoSecret(String body) {
         assertThat(body).doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY).doesNotContain(WEBHOOK_TOKEN)
-                .doesNotContain(APP_SECRET).doesNotContain("v1:test-");
+                .doesNotContain(APP_SECRET).doesNotContain("v1:test-").doesNotContain("v2:test-");
     }
 
     @Test
@@ -107,24 +108,62 @@ class SettingsResourceTest {
         String id = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
         Map<String, Object> row = Sql.row("select api_key, access_token, webhook_token, app_secret "
                 + "from whatsapp_settings where id = ?::uuid", id);
-        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v1:test-current:"));
+        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v2:test-current:"));
         assertThat(row.values().toString()).doesNotContain(ACCESS_TOKEN).doesNotContain(API_KEY)
                 .doesNotContain(WEBHOOK_TOKEN).doesNotContain(APP_SECRET);
     }
 
     @Test
-    void rowWrittenUnderTheOldKeyStillDecrypts() {
-        // Encrypt as a deployment did before "test-current" was put first in gateway.encryption.keys.
-        SecretCipher old = new SecretCipher(
-                () -> Optional.of(List.of(PostgresTestResource.ENCRYPTION_KEYS.split(",")[1])));
+    void rowWrittenUnderTheOldKeyAndFormatStillDecryptsAndIsReencryptedOnItsNextWrite() {
+        // Encrypted as a deployment did before "test-current" was put first in gateway.encryption.keys, in the
+        // format of releases before the row id was bound in.
+        String old = PostgresTestResource.ENCRYPTION_KEYS.split(",")[1];
         String id = UUID.randomUUID().toString();
         Sql.update("""
                 insert into whatsapp_settings (id, api_key, phone_number_id, business_id, access_token, webhook_token,
-                  is_active, last_updated_at) values (?::uuid, ?, ?, '1', ?, ?, false, now())
-                """, id, old.encrypt("k", "api_key"), newPhoneNumberId(),
-                old.encrypt("EAAG-old-key-token-0000-LAST", "access_token"), old.encrypt("w", "webhook_token"));
+                  app_secret, is_active, last_updated_at) values (?::uuid, ?, ?, '1', ?, ?, ?, false, now())
+                """, id, V1Ciphertext.encrypt(old, "k", "api_key"), newPhoneNumberId(),
+                V1Ciphertext.encrypt(old, "EAAG-old-key-token-0000-LAST", "access_token"),
+                V1Ciphertext.encrypt(old, "w", "webhook_token"), V1Ciphertext.encrypt(old, APP_SECRET, "app_secret"));
         given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
-                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(false));
+                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(true));
+
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("webhookUrl", ""))
+                .put("/api/v1/settings/" + id).then().statusCode(200);
+        Map<String, Object> row = Sql.row("select api_key, access_token, webhook_token, app_secret "
+                + "from whatsapp_settings where id = ?::uuid", id);
+        assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v2:test-current:"));
+        given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
+                .body("accessTokenLast4", equalTo("LAST")).body("appSecretSet", equalTo(true));
+    }
+
+    @Test
+    void aCiphertextCopiedToAnotherRowDoesNotDecryptThere() {
+        String victim = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
+        Map<String, Object> other = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        other.put("accessToken", "EAAG-attackers-own-token-value-0000-MINE");
+        other.put("webhookToken", "attackers-verify-token-0001");
+        String attacker = create(other).then().statusCode(201).extract().path("id");
+        try {
+            // Someone with write access to the table moves the victim's token into their own row.
+            Sql.update("update whatsapp_settings set access_token = (select access_token from whatsapp_settings "
+                    + "where id = ?::uuid) where id = ?::uuid", victim, attacker);
+            Response got = given().header("Authorization", admin()).get("/api/v1/settings/" + attacker);
+            got.then().statusCode(500).contentType("application/problem+json");
+            assertThat(got.asString()).doesNotContain("x9Qz");
+            // The broken row costs only itself: the webhook still knows every other row's verify token (a
+            // settings write drops the webhook's cached view, so this reload reads the broken row).
+            given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("webhookUrl", ""))
+                    .put("/api/v1/settings/" + victim).then().statusCode(200);
+            given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", WEBHOOK_TOKEN)
+                    .queryParam("hub.challenge", "42").get("/webhooks/whatsapp").then().statusCode(200)
+                    .body(equalTo("42"));
+            given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", "attackers-verify-token-0001")
+                    .queryParam("hub.challenge", "42").get("/webhooks/whatsapp").then().statusCode(403);
+        } finally {
+            // A row that cannot be decrypted fails every settings list it is in: leave none behind.
+            Sql.update("delete from whatsapp_settings where id = ?::uuid", attacker);
+        }
     }
 
     @Test
@@ -162,6 +201,43 @@ class SettingsResourceTest {
         given().header("Authorization", admin()).get("/api/v1/settings/not-a-uuid").then().statusCode(404);
         given().header("Authorization", admin()).queryParam("cursor", "garbage!").get("/api/v1/settings")
                 .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void secretsWithWhitespaceControlsOrTooShortAreRefusedOnCreateAndUpdate() {
+        Map<String, Object> body = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        body.put("accessToken", ACCESS_TOKEN + "\n");
+        body.put("appSecret", "0123456789abcdef");
+        body.put("webhookToken", "   ");
+        create(body).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("accessToken"))
+                .body("errors.field", hasItem("appSecret"))
+                .body("errors.field", hasItem("webhookToken"));
+        body = new java.util.HashMap<>(createBody(newPhoneNumberId()));
+        body.put("appSecret", "0123456789abcdef 0123456789abcdef");
+        create(body).then().statusCode(400).body("errors.field", hasItem("appSecret"))
+                .body("detail", containsString("whitespace"));
+        body.put("appSecret", "0123456789abcdef\u00000123456789abcdef");
+        create(body).then().statusCode(400).body("errors.field", hasItem("appSecret"));
+
+        String id = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
+        for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("appSecret", "x"),
+                Map.of("appSecret", APP_SECRET + "\t"), Map.of("accessToken", "EAAG token"),
+                Map.of("accessToken", ACCESS_TOKEN + "\r\n"), Map.of("webhookToken", " "),
+                Map.of("webhookToken", "short-token"))) {
+            String field = change.keySet().iterator().next();
+            given().header("Authorization", admin()).contentType(ContentType.JSON).body(change)
+                    .put("/api/v1/settings/" + id).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem(field));
+        }
+        // Nothing of the refused changes was written; Meta's own formats pass and an empty appSecret still clears.
+        given().header("Authorization", admin()).get("/api/v1/settings/" + id).then().statusCode(200)
+                .body("accessTokenLast4", equalTo("x9Qz")).body("appSecretSet", equalTo(true));
+        given().header("Authorization", admin()).contentType(ContentType.JSON)
+                .body(Map.of("appSecret", "0123456789abcdef0123456789abcdef", "webhookToken", "sixteen-chars-ok"))
+                .put("/api/v1/settings/" + id).then().statusCode(200).body("appSecretSet", equalTo(true));
+        given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("appSecret", ""))
+                .put("/api/v1/settings/" + id).then().statusCode(200).body("appSecretSet", equalTo(false));
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class Conversations {
         String phoneNumberId = newPhoneNumberId();
         given().header("Authorization", admin()).contentType(ContentType.JSON)
                 .body(Map.of("apiKey", "k", "phoneNumberId", phoneNumberId, "businessId", "204567891234567",
-                        "accessToken", ACCESS_TOKEN, "webhookToken", "verify-token"))
+                        "accessToken", ACCESS_TOKEN, "webhookToken", "verify-token-for-tests"))
                 .post("/api/v1/settings").then().statusCode(201);
         return phoneNumberId;
     }

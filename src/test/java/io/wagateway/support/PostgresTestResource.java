@@ -16,8 +16,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public static final String ENCRYPTION_KEYS =
             "test-current:dGVzdC1vbmx5LWluc2VjdXJlLWtleS0wMTIzNDU2Nzg=,"
                     + "test-old:b2xkLXRlc3Qtb25seS1pbnNlY3VyZS1rZXktMDEyMzQ=";
-    public static final String ADMIN_KEY = "test-admin-key-7f3a9c";
-    public static final String SECOND_ADMIN_KEY = "test-admin-key-rotated-2b81";
+    public static final String ADMIN_KEY = "test-admin-key-7f3a9c-0123456789abcdef";
+    public static final String SECOND_ADMIN_KEY = "test-admin-key-rotated-2b81-0123456789abcdef";
     public static final String APP_SECRET = "test_app_secret_0123456789abcdef";
 
     private static volatile TcpProxy proxy;

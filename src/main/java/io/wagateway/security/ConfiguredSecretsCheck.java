@@ -1,0 +1,43 @@
+package io.wagateway.security;
+
+import io.quarkus.runtime.Startup;
+import io.wagateway.webhook.WebhookConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Refuses to start with a configured app secret ({@code gateway.whatsapp.app-secrets}) that is too short or
+ * holds whitespace or control characters: such a secret never matches Meta's signature, or is guessable.
+ * Admin keys are checked by AdminKeyVerifier, the same way.
+ */
+@Startup
+@ApplicationScoped
+public class ConfiguredSecretsCheck {
+
+    public ConfiguredSecretsCheck(WebhookConfig webhook) {
+        appSecrets(webhook.appSecrets());
+    }
+
+    /** Checks each configured secret (edges stripped, as they are when used); the message never quotes one. */
+    static void appSecrets(Optional<List<String>> secrets) {
+        check("gateway.whatsapp.app-secrets (GATEWAY_WHATSAPP_APP_SECRETS)", "secret", secrets,
+                SecretRules.MIN_APP_SECRET);
+    }
+
+    static void check(String key, String noun, Optional<List<String>> values, int minLength) {
+        List<String> list = values.orElse(List.of());
+        for (int i = 0; i < list.size(); i++) {
+            String value = list.get(i).strip();
+            if (value.isEmpty()) {
+                continue;
+            }
+            String violation = SecretRules.violation(value, minLength, false);
+            if (violation != null) {
+                throw new IllegalStateException(key + ": " + noun + " " + (i + 1) + " of " + list.size() + " "
+                        + violation + " (at least " + minLength
+                        + " characters, no whitespace or control characters; e.g. openssl rand -hex 32)");
+            }
+        }
+    }
+}
