@@ -207,7 +207,7 @@ public class InboundBatcher {
                 .onFailure(PgException.class).recoverWithUni(failure -> {
                     LOG.warnf("A group of %d inbound messages was refused (PostgreSQL %s: %s); writing them one by "
                             + "one", rows.size(), ((PgException) failure).getSqlState(),
-                            ((PgException) failure).getErrorMessage());
+                            LogValue.of(((PgException) failure).getErrorMessage()));
                     Uni<Void> each = Uni.createFrom().voidItem();
                     for (List<Pending> same : byWamid.values()) {
                         each = each.chain(() -> writeOne(same.get(0).row, same));

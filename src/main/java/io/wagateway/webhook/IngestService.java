@@ -517,7 +517,7 @@ public class IngestService {
 
     private static String describe(Throwable failure) {
         if (failure instanceof PgException pg) {
-            return "PostgreSQL " + pg.getSqlState() + ": " + pg.getErrorMessage();
+            return "PostgreSQL " + pg.getSqlState() + ": " + LogValue.of(pg.getErrorMessage());
         }
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }

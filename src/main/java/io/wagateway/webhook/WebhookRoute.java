@@ -2,6 +2,8 @@ package io.wagateway.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.smallrye.mutiny.Uni;
@@ -65,9 +67,16 @@ public class WebhookRoute {
     /** The one budget of the process, shared by reception and the ingest work that holds a body afterwards. */
     @Produces
     @Singleton
-    static BodyBudget bodyBudget(WebhookConfig config) {
-        return new BodyBudget(config.bodyBudget().asLongValue(), config.bodyBudgetReserve().asLongValue(),
+    static BodyBudget bodyBudget(WebhookConfig config, MeterRegistry registry) {
+        BodyBudget budget = new BodyBudget(config.bodyBudget().asLongValue(), config.bodyBudgetReserve().asLongValue(),
                 config.smallBodySize().asLongValue());
+        // how close the replica runs to refusing bodies (503): size gateway.whatsapp.body-budget from it
+        Gauge.builder("whatsapp.webhook.body.budget.used", budget, BodyBudget::used).baseUnit("bytes")
+                .description("Bytes of webhook bodies held now (received, parsed or waiting for the database)")
+                .register(registry);
+        Gauge.builder("whatsapp.webhook.body.budget.limit", budget, BodyBudget::total).baseUnit("bytes")
+                .description("gateway.whatsapp.body-budget").register(registry);
+        return budget;
     }
 
     void register(@Observes Router router) {
