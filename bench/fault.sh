@@ -101,12 +101,12 @@ pgctl "-w $PGOPTS start" >/dev/null; echo "started $(now_ms)" >>"$EVENTS"
 wait "$LG_PID" || die "load generator failed"
 LG_PID=""
 ALIVE=false; [ "$SERVICE_PID" = "$PID0" ] && kill -0 "$SERVICE_PID" 2>/dev/null && ALIVE=true
-READY=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)
+READY=$(curl -s -o /dev/null -w '%{http_code}' "$(mgmt_url "$PORT" /q/health/ready)" || true)
 # seconds after the end of the load until /q/health/ready answers 200 again (Kubernetes takes the pod out of
 # the Service while it is not ready)
 READY_AFTER_S=-1
 for i in $(seq 0 60); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/q/health/ready" || true)" = 200 ] && { READY_AFTER_S=$i; break; }
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$(mgmt_url "$PORT" /q/health/ready)" || true)" = 200 ] && { READY_AFTER_S=$i; break; }
   sleep 1
 done
 log "after the outages: same process alive: $ALIVE, readiness at once $READY, ready again after ${READY_AFTER_S}s"
