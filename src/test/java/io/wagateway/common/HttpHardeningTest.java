@@ -67,6 +67,51 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aMalformedChunkedRequestIsNoErrorInTheLog() throws Exception {
+        java.util.List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                        && getFilter() == null && record.getLoggerName() != null) {
+                    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(record.getLoggerName());
+                    if (logger.getFilter() == null || logger.getFilter().isLoggable(record)) {
+                        errors.add(record);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            for (String path : new String[] { "/webhooks/whatsapp", "/api/v1/settings" }) {
+                try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+                    socket.setSoTimeout(5_000);
+                    socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getInputStream().read(new byte[256]);
+                } catch (java.io.IOException e) {
+                    // the server closes the connection: expected
+                }
+            }
+            Thread.sleep(500);
+            org.assertj.core.api.Assertions.assertThat(errors).extracting(r -> r.getLoggerName() + ": " + r.getMessage())
+                    .isEmpty();
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
+    @Test
     void anEndpointWithoutASecurityAnnotationRefusesEveryone() {
         given().get("/test-only/unannotated").then().statusCode(anyOf(is(401), is(403)));
         given().header("Authorization", admin()).get("/test-only/unannotated").then().statusCode(anyOf(is(401), is(403)));
