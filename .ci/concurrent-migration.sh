@@ -26,22 +26,23 @@ psql -q -d postgres -c "CREATE DATABASE $db"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 expected=$(ls src/main/resources/db/migration/V*__*.sql | wc -l)
 
-start() { # $1 = name, $2 = port
+start() { # $1 = name, $2 = port, $3 = management port (health)
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PGHOST:$PGPORT/$db" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" QUARKUS_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
   GATEWAY_ENCRYPTION_KEYS="ci:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" \
   GATEWAY_ADMIN_API_KEYS=ci-admin-key-0123456789abcdef0123456789 \
-  GATEWAY_WHATSAPP_APP_SECRETS=ci-app-secret-0123456789abcdef0123456789 QUARKUS_HTTP_PORT="$2" \
+  GATEWAY_WHATSAPP_APP_SECRETS=ci-app-secret-0123456789abcdef0123456789 QUARKUS_HTTP_PORT="$2" QUARKUS_MANAGEMENT_PORT="$3" \
     java -Xmx192m -jar "$jar" >"$work/$1.log" 2>&1 &
   pids+=($!)
 }
 
-# Watches one instance: the first moment its port answers HTTP, Flyway must already have logged its outcome.
-watch() { # $1 = name, $2 = port; writes $work/$1.result
+# Watches one instance: the first moment its port answers HTTP (any status: the handshake without parameters answers
+# 403), Flyway must already have logged its outcome. Readiness is on the management port.
+watch() { # $1 = name, $2 = port, $3 = management port; writes $work/$1.result
   local deadline=$((SECONDS + 180))
   while [ $SECONDS -lt $deadline ]; do
-    if curl -s -o /dev/null "http://127.0.0.1:$2/q/health/live" 2>/dev/null; then
+    if curl -s -o /dev/null "http://127.0.0.1:$2/webhooks/whatsapp" 2>/dev/null; then
       if grep -qE 'Successfully applied|is up to date. No migration necessary' "$work/$1.log"; then
         echo "http-after-flyway" >"$work/$1.result"
       else
@@ -52,17 +53,17 @@ watch() { # $1 = name, $2 = port; writes $work/$1.result
     sleep 0.05
   done
   deadline=$((SECONDS + 180))
-  until curl -sf "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1; do
+  until curl -sf "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || { echo "not-ready" >>"$work/$1.result"; return; }
     sleep 0.2
   done
   echo "ready" >>"$work/$1.result"
 }
 
-port_a=$(free_port); port_b=$(free_port)
-start a "$port_a"; start b "$port_b"
-watch a "$port_a" & watcher_a=$!
-watch b "$port_b" & watcher_b=$!
+port_a=$(free_port); port_b=$(free_port); mgmt_a=$(free_port); mgmt_b=$(free_port)
+start a "$port_a" "$mgmt_a"; start b "$port_b" "$mgmt_b"
+watch a "$port_a" "$mgmt_a" & watcher_a=$!
+watch b "$port_b" "$mgmt_b" & watcher_b=$!
 wait $watcher_a $watcher_b
 
 fail=0

@@ -10,19 +10,22 @@ BENCH_SECRET=${BENCH_SECRET:-bench-app-secret-0123456789abcdef}
 BENCH_ADMIN_KEY=${BENCH_ADMIN_KEY:-bench-admin-key-0123456789abcdef-$RANDOM$RANDOM$RANDOM}
 BENCH_PHONE_NUMBER_ID=118234567890123   # the loadgen's metadata.phone_number_id
 SERVICE_PID=""
+# The service's management interface (health, metrics) listens on its HTTP port + this offset
+MGMT_PORT_OFFSET=${BENCH_MGMT_PORT_OFFSET:-1000}
 # The JVM options of src/main/docker/Dockerfile.jvm (README "Benchmark", "JVM options"): serial GC and a 192 MB heap
 # ceiling; C2 with a 40 MB code cache, and glibc's free native memory (C2's compiler arenas) returned every second;
 # exit on OutOfMemoryError (Kubernetes restarts the container)
 IMAGE_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:ReservedCodeCacheSize=40m -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError"
-# Base URL of the health endpoints of a service listening on port %s (printf format): the one place to change when
-# they move to the management interface (e.g. BENCH_HEALTH_URL='http://127.0.0.1:9000/q/health')
-HEALTH_URL=${BENCH_HEALTH_URL:-http://127.0.0.1:%s/q/health}
-health_url() { printf "$HEALTH_URL" "$1"; }
+# Base URL of the health endpoints of a service whose HTTP port is $1: on its management interface (mgmt_url)
+health_url() { mgmt_url "$1" /q/health; }
 # Start-optimised alternative: C1 only (faster start, less memory, ~40 % more CPU per delivery under load)
 C1_JVM_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:TieredStopAtLevel=1"
 # glibc malloc arenas for the service JVM (default 8 x cores: RSS grows with threads); 0 = glibc default
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 [ "$MALLOC_ARENA_MAX" = 0 ] && unset MALLOC_ARENA_MAX
+
+# mgmt_url PORT PATH: PATH on the management interface of the service started on PORT
+mgmt_url() { printf 'http://127.0.0.1:%s%s' "$(( $1 + MGMT_PORT_OFFSET ))" "$2"; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -83,11 +86,13 @@ migrate_with_psql() {
   done
 }
 
-# start_service DB PORT PGPORT LOGFILE [JVM_OPTS]: starts the jar, sets SERVICE_PID and START_MS
+# start_service DB PORT PGPORT LOGFILE [JVM_OPTS]: starts the jar (management interface on PORT + MGMT_PORT_OFFSET),
+# sets SERVICE_PID and START_MS
 start_service() {
   local db=$1 port=$2 pgport=$3 logf=$4 jvm=${5:-}
   [ -f "$SERVICE_JAR" ] || die "no $SERVICE_JAR (run without --skip-build)"
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is already in use"; fi
+  if curl -s -o /dev/null "$(mgmt_url "$port" /)"; then die "port $(( port + MGMT_PORT_OFFSET )) is already in use"; fi
   local t0 t1 code
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
@@ -97,7 +102,7 @@ start_service() {
   GATEWAY_ENCRYPTION_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
   GATEWAY_ADMIN_API_KEYS="$BENCH_ADMIN_KEY" \
   GATEWAY_WHATSAPP_APP_SECRETS="$BENCH_SECRET" \
-  QUARKUS_HTTP_PORT="$port" \
+  QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(( port + MGMT_PORT_OFFSET ))" \
     "${BENCH_JAVA:-java}" $jvm -jar "$SERVICE_JAR" >"$logf" 2>&1 &
   SERVICE_PID=$!
   while :; do

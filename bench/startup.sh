@@ -77,8 +77,11 @@ train() {
   add_settings "$PORT"
   java -jar "$LOADGEN_JAR" closed --url "http://127.0.0.1:$PORT/webhooks/whatsapp" --secret "$BENCH_SECRET" \
     --run-id "$RUN_ID" --phase "train$name" --concurrency 16 --count 3000 >/dev/null
-  for path in /api/v1/settings /api/v1/sessions /q/health/ready /q/metrics /q/openapi; do
+  for path in /api/v1/settings /api/v1/sessions; do
     curl -s -o /dev/null -H "Authorization: Bearer $BENCH_ADMIN_KEY" "http://127.0.0.1:$PORT$path" || true
+  done
+  for path in /q/health/ready /q/metrics; do
+    curl -s -o /dev/null "$(mgmt_url "$PORT" "$path")" || true
   done
   stop_service 180
 }

@@ -40,7 +40,7 @@ function request()
   if req == nil then
     -- more time than deliveries (prepare more): a harmless probe, not counted (see response)
     exhausted = true
-    return wrk.format("GET", "/q/health/live")
+    return wrk.format("GET", "/webhooks/whatsapp")  -- the handshake without parameters: 403 at once
   end
   items[next_item] = false
   next_item = next_item + 1

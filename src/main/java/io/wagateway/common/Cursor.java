@@ -15,6 +15,9 @@ public record Cursor(Instant at, UUID id) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
+    /** Instants a client may send (dates, cursors): what PostgreSQL's timestamptz and ISO-8601 both hold. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public String encode() {
         String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
@@ -29,8 +32,11 @@ public record Cursor(Instant at, UUID id) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] parts = raw.split(":", 3);
-            return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-                    UUID.fromString(parts[2]));
+            Instant at = Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+            if (!storable(at)) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new Cursor(at, UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("The cursor is invalid; pass back the nextCursor of a previous page.");
         }
@@ -50,6 +56,23 @@ public record Cursor(Instant at, UUID id) {
         }
         List<T> page = fetched.subList(0, size);
         return new Slice<>(page, keyOf.apply(page.get(size - 1)).encode());
+    }
+
+    /** True when PostgreSQL can compare a timestamp column with {@code at} (else it fails with SQLSTATE 22008). */
+    public static boolean storable(Instant at) {
+        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
+    }
+
+    /** The {@code limit} query parameter as sent (a string, so that {@code limit=abc} is a 400, not JAX-RS' 404). */
+    public static Integer limitParam(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(limit.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("limit must be an integer between 1 and " + MAX_LIMIT + ".");
+        }
     }
 
     /** Clamps a requested page size to 1..MAX_LIMIT, defaulting to DEFAULT_LIMIT. */

@@ -1,14 +1,19 @@
 package io.wagateway.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
@@ -20,6 +25,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final int maxJsonDepth;
+
+    public ProblemMapper(ApiConfig config) {
+        this.maxJsonDepth = config.jsonMaxDepth();
+    }
 
     public static Response toResponse(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
@@ -51,6 +62,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e) {
+        if (StrictUtf8.find(e) != null) {
+            return invalidUtf8(StrictUtf8.find(e));
+        }
         String field = jsonPath(e);
         return toResponse(new Problem("about:blank", "Validation failed", 400,
                 "Field " + field + " has the wrong type.", null, null, null,
@@ -58,8 +72,45 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response unreadableJson(JsonProcessingException e) {
+    public Response unknownField(UnrecognizedPropertyException e) {
+        String field = jsonPath(e);
+        String known = e.getKnownPropertyIds() == null ? "" : " Known fields: " + e.getKnownPropertyIds().stream()
+                .map(String::valueOf).sorted().reduce((a, b) -> a + ", " + b).orElse("") + ".";
+        return toResponse(new Problem("about:blank", "Validation failed", 400, "Unknown field " + field + "." + known,
+                null, null, null, List.of(new Problem.FieldError(field, "unknown field"))));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidValue(InvalidJsonValueException e) {
+        String field = jsonPath(e);
+        return toResponse(new Problem("about:blank", "Validation failed", 400, field + ": " + e.getOriginalMessage(),
+                null, null, null, List.of(new Problem.FieldError(field, e.getOriginalMessage()))));
+    }
+
+    /**
+     * A Jackson failure while reading the request body is the caller's (400); while writing the answer
+     * (after {@link ResponsePhase} marked the request) or from a type Jackson cannot handle, it is ours (500).
+     */
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, ContainerRequestContext request) {
+        if (ResponsePhase.isResponding(request) || e instanceof InvalidDefinitionException) {
+            return unexpected(e);
+        }
+        if (StrictUtf8.find(e) != null) {
+            return invalidUtf8(StrictUtf8.find(e));
+        }
+        if (e instanceof StreamConstraintsException || String.valueOf(e.getOriginalMessage()).contains("Constraints")) {
+            String detail = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
+                    ? "The request body nests JSON deeper than " + maxJsonDepth + " levels (gateway.api.json-max-depth)."
+                    : "The request body exceeds a JSON limit: " + e.getOriginalMessage();
+            return toResponse(Problem.of(400, "JSON too large", detail));
+        }
         return toResponse(Problem.of(400, "Malformed JSON", "The request body is not valid JSON: "
+                + e.getOriginalMessage()));
+    }
+
+    private static Response invalidUtf8(StrictUtf8.InvalidUtf8Exception e) {
+        return toResponse(Problem.of(400, "Malformed JSON", "The request body is not valid UTF-8: "
                 + e.getOriginalMessage()));
     }
 
@@ -76,7 +127,14 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
+        // Quarkus' JSON reader wraps parse and constraint failures of the request body in a 400
+        if (e.getCause() instanceof InvalidJsonValueException invalid) {
+            return invalidValue(invalid);
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, request);
+        }
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
         return toResponse(Problem.of(status, title, e.getMessage()));
@@ -96,7 +154,7 @@ public class ProblemMapper {
                 : parts[parts.length - 1];
     }
 
-    private static String jsonPath(MismatchedInputException e) {
+    private static String jsonPath(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)

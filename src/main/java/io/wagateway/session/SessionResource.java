@@ -1,6 +1,7 @@
 package io.wagateway.session;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.Problem;
 import io.wagateway.message.MessageService;
@@ -66,8 +67,9 @@ public class SessionResource {
             @Parameter(description = "Only sessions updated at or after this ISO-8601 instant, e.g. 2026-11-25T13:00:00Z")
             @QueryParam("updatedSince") String updatedSince,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") Integer limit) {
-        return sessions.list(phoneNumber, state, updatedSince, cursor, limit);
+            @Parameter(description = "Page size, 1-200 (default 50)", schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") String limit) {
+        return sessions.list(phoneNumber, state, updatedSince, cursor, Cursor.limitParam(limit));
     }
 
     @GET
@@ -122,8 +124,9 @@ public class SessionResource {
             @Parameter(description = "INBOUND or OUTBOUND", schema = @Schema(type = SchemaType.STRING,
                     enumeration = { "INBOUND", "OUTBOUND" })) @QueryParam("direction") String direction,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") Integer limit) {
-        return messages.listForSession(id, direction, cursor, limit);
+            @Parameter(description = "Page size, 1-200 (default 50)", schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") String limit) {
+        return messages.listForSession(id, direction, cursor, Cursor.limitParam(limit));
     }
 
     /** OpenAPI schema of a session page (generic records have no schema of their own). */

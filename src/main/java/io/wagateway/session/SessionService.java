@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.ApiConfig;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.Problem;
@@ -38,11 +39,13 @@ public class SessionService {
     private final SessionRepository sessions;
     private final MessageRepository messages;
     private final ObjectMapper mapper;
+    private final long contextDataMaxBytes;
 
-    public SessionService(SessionRepository sessions, MessageRepository messages, ObjectMapper mapper) {
+    public SessionService(SessionRepository sessions, MessageRepository messages, ObjectMapper mapper, ApiConfig api) {
         this.sessions = sessions;
         this.messages = messages;
         this.mapper = mapper;
+        this.contextDataMaxBytes = api.contextDataMaxSize().asLongValue();
     }
 
     @WithSession
@@ -148,11 +151,16 @@ public class SessionService {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant at;
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
+            at = java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw field(400, "updatedSince", "must be an ISO-8601 date-time with offset, e.g. 2026-11-25T13:00:00Z");
         }
+        if (!Cursor.storable(at)) {
+            throw field(400, "updatedSince", "must lie between years 0001 and 9999");
+        }
+        return at;
     }
 
     private Map<String, Object> contextData(JsonNode node) {
@@ -162,7 +170,41 @@ public class SessionService {
         if (!node.isObject()) {
             throw field(400, "contextData", "must be a JSON object");
         }
+        // Depth is bounded for every JSON body (gateway.api.json-max-depth); size and NUL only here.
+        if (holdsNul(node)) {
+            throw field(400, "contextData", "must not contain U+0000 (NUL) in a key or string (PostgreSQL cannot store it)");
+        }
+        int size;
+        try {
+            size = mapper.writeValueAsBytes(node).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (size > contextDataMaxBytes) {
+            throw field(400, "contextData", "is " + size + " bytes as JSON; at most " + contextDataMaxBytes
+                    + " (gateway.api.context-data-max-size)");
+        }
         return mapper.convertValue(node, JSON_OBJECT);
+    }
+
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        for (var fields = node.fields(); fields.hasNext();) {
+            var entry = fields.next();
+            if (entry.getKey().indexOf('\0') >= 0 || holdsNul(entry.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (holdsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static ProblemException field(int status, String field, String message) {

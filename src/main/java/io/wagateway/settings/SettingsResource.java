@@ -1,6 +1,8 @@
 package io.wagateway.settings;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
+import io.wagateway.common.Links;
 import io.wagateway.common.PageResponse;
 import io.wagateway.common.Problem;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
@@ -21,9 +23,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,9 +46,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SettingsResource {
 
     private final SettingsService service;
+    private final Links links;
 
-    public SettingsResource(SettingsService service) {
+    public SettingsResource(SettingsService service, Links links) {
         this.service = service;
+        this.links = links;
     }
 
     @POST
@@ -58,9 +62,10 @@ public class SettingsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "An active row for this phone number id exists",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> create(@Valid @NotNull CreateSettingsRequest request, @jakarta.ws.rs.core.Context UriInfo uri) {
-        return service.create(request).map(created -> Response
-                .created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build());
+    public Uni<Response> create(@Valid @NotNull CreateSettingsRequest request) {
+        // Location from configuration (gateway.api.public-base-url) or relative, never from the Host header
+        return service.create(request).map(created -> Response.status(Response.Status.CREATED)
+                .header(HttpHeaders.LOCATION, links.location("/api/v1/settings/" + created.id())).entity(created).build());
     }
 
     @GET
@@ -71,8 +76,10 @@ public class SettingsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<PageResponse<SettingsResponse>> list(
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") Integer limit) {
-        return service.list(cursor, limit);
+            @Parameter(description = "Page size, 1-200 (default 50)",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER))
+            @QueryParam("limit") String limit) {
+        return service.list(cursor, Cursor.limitParam(limit));
     }
 
     @GET

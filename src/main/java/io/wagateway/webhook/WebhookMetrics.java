@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The webhook's Prometheus metrics (names listed in README "Operations"). */
@@ -16,6 +17,26 @@ public class WebhookMetrics {
 
     /** What a delivery ended as; one counter each. */
     public enum Outcome { STORED, DUPLICATE, REJECTED_SIGNATURE, INVALID, UNAVAILABLE }
+
+    /** Label values a payload may carry; any other value is counted as {@link #OTHER}, so series stay bounded. */
+    static final String OTHER = "other";
+    static final Set<String> MESSAGE_TYPES = Set.of("text", "image", "audio", "video", "document", "sticker",
+            "location", "contacts", "interactive", "button", "reaction", "order", "system", "request_welcome",
+            "unsupported", "unknown");
+    static final Set<String> STATUSES = Set.of("sent", "delivered", "read", "played", "failed", "deleted", "warning",
+            "unknown");
+    static final Set<String> FIELDS = Set.of("messages", "account_alerts", "account_review_update", "account_update",
+            "business_capability_update", "business_status_update", "flows", "history", "message_echoes",
+            "message_template_components_update", "message_template_quality_update", "message_template_status_update",
+            "partner_solutions", "payment_configuration_update", "phone_number_name_update",
+            "phone_number_quality_update", "security", "smb_app_state_sync", "smb_message_echoes",
+            "template_category_update", "user_preferences");
+    /** Meta's documented error codes of webhook errors[]; others (and none) count as other. */
+    static final Set<Integer> ERROR_CODES = Set.of(0, 1, 2, 3, 4, 10, 100, 190, 200, 368, 80007, 130403, 130429,
+            130472, 130497, 131064,
+            131000, 131005, 131008, 131009, 131016, 131021, 131026, 131031, 131037, 131042, 131045, 131047, 131048,
+            131049, 131050, 131051, 131052, 131053, 131056, 131057, 132000, 132001, 132005, 132007, 132012, 132015,
+            132016, 132068, 132069, 133000, 133004, 133005, 133006, 133008, 133009, 133010, 133015, 133016, 135000);
 
     private final MeterRegistry registry;
     private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
@@ -60,7 +81,7 @@ public class WebhookMetrics {
     }
 
     public void messageStored(String type) {
-        String t = type == null ? "unknown" : type;
+        String t = type == null ? "unknown" : bounded(type, MESSAGE_TYPES);
         counter("m:" + t, "whatsapp.webhook.messages", "type", t).increment();
     }
 
@@ -69,6 +90,7 @@ public class WebhookMetrics {
     }
 
     public void status(String status, IngestRepository.StatusOutcome outcome) {
+        status = bounded(status, STATUSES);
         counter("s:" + status + ":" + outcome, "whatsapp.webhook.statuses", "status", status, "outcome",
                 outcome.name().toLowerCase(Locale.ROOT)).increment();
     }
@@ -89,11 +111,17 @@ public class WebhookMetrics {
     }
 
     public void webhookError(Integer code) {
-        counter("e:" + code, "whatsapp.webhook.errors", "code", String.valueOf(code)).increment();
+        String c = code != null && ERROR_CODES.contains(code) ? String.valueOf(code) : OTHER;
+        counter("e:" + c, "whatsapp.webhook.errors", "code", c).increment();
     }
 
     public void ignoredField(String field) {
-        counter("i:" + field, "whatsapp.webhook.ignored.changes", "field", field).increment();
+        String f = bounded(field, FIELDS);
+        counter("i:" + f, "whatsapp.webhook.ignored.changes", "field", f).increment();
+    }
+
+    private static String bounded(String value, Set<String> known) {
+        return value != null && known.contains(value) ? value : OTHER;
     }
 
     /** Why an item of a delivery was acknowledged without being stored; one counter each. */

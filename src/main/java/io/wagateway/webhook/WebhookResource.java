@@ -1,12 +1,16 @@
 package io.wagateway.webhook;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemMapper;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -20,7 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path(WebhookRoute.PATH)
 @Tag(name = "Webhook")
+@PermitAll
 public class WebhookResource {
+
+    /** What Meta sends as hub.challenge (digits); anything else is never echoed back (no reflected content). */
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final WebhookSecrets secrets;
 
@@ -35,6 +43,8 @@ public class WebhookResource {
             + "the webhook token of an active settings row; 403 otherwise.")
     @APIResponse(responseCode = "200", description = "The hub.challenge value, as text/plain",
             content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(example = "1158201444")))
+    @APIResponse(responseCode = "400", description = "hub.challenge is not 1-128 of A-Z, a-z, 0-9, _ and -",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "Wrong mode or verify token")
     public Uni<Response> verify(
             @Parameter(description = "Always 'subscribe'", example = "subscribe") @QueryParam("hub.mode") String mode,
@@ -42,6 +52,10 @@ public class WebhookResource {
             @Parameter(description = "Opaque value to echo", example = "1158201444") @QueryParam("hub.challenge") String challenge) {
         if (!"subscribe".equals(mode) || challenge == null) {
             return Uni.createFrom().item(Response.status(Response.Status.FORBIDDEN).build());
+        }
+        if (!CHALLENGE.matcher(challenge).matches()) {
+            return Uni.createFrom().item(ProblemMapper.toResponse(Problem.of(400, "Invalid challenge",
+                    "hub.challenge must be 1-128 characters of A-Z, a-z, 0-9, _ and -.")));
         }
         return secrets.isVerifyToken(token)
                 .onFailure().recoverWithItem(false)

@@ -5,39 +5,62 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
+import io.wagateway.support.ManagementPort;
 import org.junit.jupiter.api.Test;
 
-/** Health, metrics and request ids as operators and Kubernetes see them. Runs against the jar too (OperationsIT). */
+/**
+ * Health, metrics and request ids as operators and Kubernetes see them: health and metrics on the management
+ * interface only, never on the service port. Runs against the jar too (OperationsIT).
+ */
 @QuarkusTest
 class OperationsTest {
 
     static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    /** An endpoint of the service port that answers without credentials (the handshake refuses: 403). */
+    static final String PUBLIC_PATH = "/webhooks/whatsapp";
 
     @Test
-    void probesAreUpOnceStarted() {
-        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    void probesAreUpOnceStartedOnTheManagementInterface() {
+        given().get(ManagementPort.url("/q/health/started")).then().statusCode(200).body("status", equalTo("UP"));
+        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
-    void prometheusMetricsAreExposed() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests_seconds"));
+    void prometheusMetricsAreExposedOnTheManagementInterface() {
+        given().get(PUBLIC_PATH).then().statusCode(403);
+        given().get(ManagementPort.url("/q/metrics")).then().statusCode(200)
+                .body(containsString("http_server_requests_seconds"));
+    }
+
+    @Test
+    void servicePortServesNeitherHealthNorMetrics() {
+        for (String path : new String[] { "/q/metrics", "/q/health", "/q/health/live", "/q/health/ready" }) {
+            given().get(path).then().statusCode(404);
+        }
+    }
+
+    @Test
+    @DisabledOnIntegrationTest("the packaged jar runs the prod profile, where OpenAPI and Swagger UI are off")
+    void openApiAndSwaggerUiAreServedInTheTestProfile() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("whatsapp-gateway"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
     @Test
     void callersRequestIdIsEchoed() {
-        given().header(RequestIdFilter.HEADER, "abc-123.shop:7").get("/q/health/live")
-                .then().statusCode(200).header(RequestIdFilter.HEADER, "abc-123.shop:7");
+        given().header(RequestIdFilter.HEADER, "abc-123.shop:7").get(PUBLIC_PATH)
+                .then().statusCode(403).header(RequestIdFilter.HEADER, "abc-123.shop:7");
     }
 
     @Test
     void missingOrUnsafeRequestIdIsReplacedByAGeneratedOne() {
-        given().get("/q/health/live").then().header(RequestIdFilter.HEADER, matchesPattern(UUID_PATTERN));
-        given().header(RequestIdFilter.HEADER, "evil\tid with spaces").get("/q/health/live")
+        given().get(PUBLIC_PATH).then().header(RequestIdFilter.HEADER, matchesPattern(UUID_PATTERN));
+        given().header(RequestIdFilter.HEADER, "evil\tid with spaces").get(PUBLIC_PATH)
                 .then().header(RequestIdFilter.HEADER, matchesPattern(UUID_PATTERN));
-        given().header(RequestIdFilter.HEADER, "x".repeat(129)).get("/q/health/live")
+        given().header(RequestIdFilter.HEADER, "x".repeat(129)).get(PUBLIC_PATH)
                 .then().header(RequestIdFilter.HEADER, matchesPattern(UUID_PATTERN));
     }
 

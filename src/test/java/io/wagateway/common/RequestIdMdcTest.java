@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ class RequestIdMdcTest {
 
     /** Test-only endpoint (not in the packaged jar): answers the MDC request id seen after an async hop. */
     @Path("/test/request-id")
+    @PermitAll // every endpoint must say who may call it (quarkus.security.jaxrs.deny-unannotated-endpoints)
     public static class MdcProbe {
 
         @Inject

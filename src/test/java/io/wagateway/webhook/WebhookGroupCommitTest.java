@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.wagateway.support.ManagementPort;
 import io.wagateway.support.Sql;
 import io.wagateway.support.TestDatabase;
 import io.wagateway.support.Webhooks;
@@ -271,7 +272,7 @@ class WebhookGroupCommitTest {
     private static final Pattern ACTIVE = Pattern.compile("(?m)^http_server_active_requests(?:\\{[^}]*})? (\\S+)$");
 
     static double activeRequests() {
-        Matcher m = ACTIVE.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        Matcher m = ACTIVE.matcher(given().get(ManagementPort.url("/q/metrics")).then().statusCode(200).extract().asString());
         double active = 0;
         while (m.find()) {
             active += Double.parseDouble(m.group(1));
@@ -283,7 +284,7 @@ class WebhookGroupCommitTest {
     record Batches(long statements, long messages) {
 
         static Batches read() {
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = given().get(ManagementPort.url("/q/metrics")).then().statusCode(200).extract().asString();
             return new Batches(value(metrics, "whatsapp_webhook_ingest_batch_count"),
                     value(metrics, "whatsapp_webhook_ingest_batch_sum"));
         }
