@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.wagateway.support.Conversations;
+import io.wagateway.support.Metrics;
 import io.wagateway.support.Sql;
 import io.wagateway.support.TestDatabase;
 import io.wagateway.support.Webhooks;
@@ -23,8 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -232,8 +231,6 @@ class TombstoneTest {
 
     /** A counter's value from /q/metrics; 0 before it is registered. */
     static double metric(String series) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return Metrics.series(series);
     }
 }

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import io.wagateway.support.Metrics;
 import io.wagateway.support.Webhooks;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -79,6 +80,9 @@ class WebhookBodyBoundsTest {
                 .containsIgnoringCase("connection: close");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(budget.used()).isEqualTo(2L * WITHHELD);
+        // what an operator sees of it
+        assertThat(Metrics.value("whatsapp_webhook_body_budget_used_bytes", "")).isEqualTo(2.0 * WITHHELD);
+        assertThat(Metrics.value("whatsapp_webhook_body_budget_limit_bytes", "")).isEqualTo(budget.total());
 
         // an ordinary signed delivery still fits (the reserve) and is stored
         String from = uniquePhone();

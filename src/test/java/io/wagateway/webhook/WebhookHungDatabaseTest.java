@@ -83,7 +83,8 @@ class WebhookHungDatabaseTest {
         }
         // one is in the hung statement (its bytes still charged); the five that waited behind it were dropped
         assertThat(batcher.waiting()).isZero();
-        assertThat(budget.used()).isLessThan(2 * 200_000L);
+        // a lease is released when its exchange has ended, which may be just after the client read the answer
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> budget.used() < 2 * 200_000L);
 
         PostgresTestResource.proxy().thaw();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> budget.used() == 0);
