@@ -1,6 +1,6 @@
 -- Items of webhook deliveries that PostgreSQL refused with a data error (SQLSTATE class 22, 54000): a retry
 -- cannot store them, so the delivery is acknowledged and the raw item is kept here for a person to look at,
--- until gateway.whatsapp.dead-letter-retention has passed (DeadLetterJanitor).
+-- until gateway.whatsapp.dead-letter-retention has passed (RetentionJanitor).
 CREATE TABLE whatsapp_dead_letters (
     id              bigint      GENERATED ALWAYS AS IDENTITY,
     received_at     timestamptz NOT NULL DEFAULT now(),

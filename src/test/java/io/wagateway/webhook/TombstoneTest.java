@@ -40,7 +40,7 @@ class TombstoneTest {
     WebhookConfig config;
 
     @Inject
-    TombstoneJanitor janitor;
+    RetentionJanitor janitor;
 
     static long now() {
         return Instant.now().getEpochSecond();
@@ -211,7 +211,7 @@ class TombstoneTest {
                 recentCustomer, recent);
 
         // Two rows per statement: the five old wamids take three.
-        long purged = janitor.purge(2).await().atMost(Duration.ofSeconds(30));
+        long purged = janitor.purgeTombstones(2).await().atMost(Duration.ofSeconds(30));
 
         assertThat(purged).isGreaterThanOrEqualTo(6);
         assertThat(Sql.count("select count(*) from whatsapp_deleted_messages where message_id like ?", prefix + "%"))

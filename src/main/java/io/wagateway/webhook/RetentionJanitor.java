@@ -1,0 +1,121 @@
+package io.wagateway.webhook;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Drops what the webhook keeps only for a while, once an hour on every replica (idempotent): statuses kept for
+ * messages that never appeared ({@code pending-status-retention}), dead letters ({@code dead-letter-retention})
+ * and the tombstones of deleted conversations ({@code stale-after} plus one period, for clocks that differ
+ * between replicas: any message a purged tombstone would refuse is then refused as stale). Oldest first, in
+ * bounded batches of their own short statement each, skipping rows another replica's purge holds, so that a
+ * backlog never becomes one long delete.
+ */
+@ApplicationScoped
+public class RetentionJanitor {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJanitor.class);
+    private static final Duration PERIOD = Duration.ofHours(1);
+    /** Rows per statement. */
+    static final int BATCH = 1000;
+    /** Statements per purge and run; what is left waits for the next run. */
+    static final int MAX_BATCHES = 100;
+
+    /** One kind of row to drop: {@code sql} takes the cutoff ($1) and the batch size ($2). */
+    record Purge(String what, Supplier<Duration> age, String sql) {
+    }
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final List<Purge> purges;
+    private final Purge pendingStatuses;
+    private final Purge deadLetters;
+    private final List<Purge> tombstones;
+    private long timer = -1;
+
+    public RetentionJanitor(Vertx vertx, Pool pool, WebhookConfig config) {
+        this.vertx = vertx;
+        this.pool = pool;
+        Supplier<Duration> tombstoneAge = () -> config.staleAfter().plus(PERIOD);
+        pendingStatuses = new Purge("pending status(es)", config::pendingStatusRetention, """
+                DELETE FROM whatsapp_pending_statuses WHERE (message_id, status) IN (
+                    SELECT message_id, status FROM whatsapp_pending_statuses WHERE received_at < $1
+                    ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)""");
+        deadLetters = new Purge("dead letter(s)", config::deadLetterRetention, """
+                DELETE FROM whatsapp_dead_letters WHERE id IN (
+                    SELECT id FROM whatsapp_dead_letters WHERE received_at < $1
+                    ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)""");
+        tombstones = List.of(
+                new Purge("tombstone(s) of deleted messages", tombstoneAge, """
+                        DELETE FROM whatsapp_deleted_messages WHERE message_id IN (
+                            SELECT message_id FROM whatsapp_deleted_messages WHERE deleted_at < $1
+                            ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED)"""),
+                new Purge("customer tombstone(s)", tombstoneAge, """
+                        UPDATE customer_profiles SET conversation_deleted_at = NULL WHERE id IN (
+                            SELECT id FROM customer_profiles WHERE conversation_deleted_at < $1
+                            ORDER BY conversation_deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED)"""));
+        purges = List.of(pendingStatuses, deadLetters, tombstones.get(0), tombstones.get(1));
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(60_000L, PERIOD.toMillis(), id -> runAll());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    private void runAll() {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Purge purge : purges) {
+            chain = chain.chain(() -> purge(purge, BATCH).invoke(dropped -> {
+                if (dropped > 0) {
+                    LOG.infof("Dropped %d %s older than %s", dropped, purge.what(), purge.age().get());
+                }
+            }).onFailure().invoke(failure -> LOG.debugf("Purge of %s skipped: %s", purge.what(), failure.getMessage()))
+                    .onFailure().recoverWithNull().replaceWithVoid());
+        }
+        chain.subscribe().with(ignored -> { }, failure -> { });
+    }
+
+    Uni<Long> purgePendingStatuses() {
+        return purge(pendingStatuses, BATCH);
+    }
+
+    Uni<Long> purgeDeadLetters() {
+        return purge(deadLetters, BATCH);
+    }
+
+    /** Both kinds of tombstone, {@code batchSize} rows per statement; how many were dropped. */
+    Uni<Long> purgeTombstones(int batchSize) {
+        return purge(tombstones.get(0), batchSize)
+                .chain(messages -> purge(tombstones.get(1), batchSize).map(customers -> messages + customers));
+    }
+
+    private Uni<Long> purge(Purge purge, int batchSize) {
+        OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(purge.age().get());
+        return batch(purge, cutoff, batchSize, 0, 0L);
+    }
+
+    private Uni<Long> batch(Purge purge, OffsetDateTime cutoff, int batchSize, int round, long dropped) {
+        return pool.preparedQuery(purge.sql()).execute(Tuple.of(cutoff, batchSize)).chain(rows -> {
+            long total = dropped + rows.rowCount();
+            return rows.rowCount() < batchSize || round + 1 >= MAX_BATCHES ? Uni.createFrom().item(total)
+                    : batch(purge, cutoff, batchSize, round + 1, total);
+        });
+    }
+}
