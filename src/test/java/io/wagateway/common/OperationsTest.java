@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.wagateway.support.ManagementPort;
 import org.junit.jupiter.api.Test;
@@ -40,13 +39,6 @@ class OperationsTest {
         for (String path : new String[] { "/q/metrics", "/q/health", "/q/health/live", "/q/health/ready" }) {
             given().get(path).then().statusCode(404);
         }
-    }
-
-    @Test
-    @DisabledOnIntegrationTest("the packaged jar runs the prod profile, where OpenAPI and Swagger UI are off")
-    void openApiAndSwaggerUiAreServedInTheTestProfile() {
-        given().get("/q/openapi").then().statusCode(200).body(containsString("whatsapp-gateway"));
-        given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
     @Test

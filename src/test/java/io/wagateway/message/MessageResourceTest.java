@@ -15,11 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -427,24 +425,5 @@ class MessageResourceTest {
         given().post("/api/v1/messages/wamid.x/read").then().statusCode(401);
         given().header("Authorization", "Bearer wrong").post("/api/v1/messages/wamid.x/read").then().statusCode(401);
         graph.verifyThat(0, anyRequestedFor(anyUrl()));
-    }
-
-    @Test
-    @DisabledOnIntegrationTest("prod (the packaged jar) serves no OpenAPI document")
-    void openApiDocumentsEveryEndpoint() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
-                .body("paths.'/api/v1/messages'.post.security", notNullValue())
-                .body("paths.'/api/v1/messages'.post.tags", hasItem("Messages"))
-                .body("paths.'/api/v1/messages'.post.responses.'409'", notNullValue())
-                .body("paths.'/api/v1/messages'.post.responses.'502'", notNullValue())
-                .body("paths.'/api/v1/messages'.post.requestBody", notNullValue())
-                .body("paths.'/api/v1/messages/{wamid}/read'.post.security", notNullValue())
-                .body("paths.'/api/v1/messages/{wamid}/read'.post.responses.'404'", notNullValue())
-                .body("components.schemas.SendMessage.properties.to", notNullValue())
-                .body("components.schemas.Problem.properties.fbtraceId", notNullValue())
-                .body("components.schemas.Message.properties.metadata", notNullValue())
-                .body("components.schemas.Session.properties.customerProfile", notNullValue())
-                .body("paths.'/api/v1/sessions'.get.responses.'200'", notNullValue())
-                .body("components.schemas.SendMessage.properties.template", notNullValue());
     }
 }

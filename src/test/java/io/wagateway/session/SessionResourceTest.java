@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -248,20 +247,5 @@ class SessionResourceTest {
         given().delete("/api/v1/sessions/" + id).then().statusCode(401);
         given().get("/api/v1/sessions/" + id + "/messages").then().statusCode(401);
         given().header("Authorization", "Bearer wrong").get("/api/v1/sessions").then().statusCode(401);
-    }
-
-    @Test
-    @DisabledOnIntegrationTest("prod (the packaged jar) serves no OpenAPI document")
-    void openApiDocumentsEveryEndpoint() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
-                .body("paths.'/api/v1/sessions'.get.security", notNullValue())
-                .body("paths.'/api/v1/sessions'.get.tags", hasItem("Sessions"))
-                .body("paths.'/api/v1/sessions/{id}'.get.responses.'404'", notNullValue())
-                .body("paths.'/api/v1/sessions/{id}'.patch.responses.'400'", notNullValue())
-                .body("paths.'/api/v1/sessions/{id}'.delete.responses.'204'", notNullValue())
-                .body("paths.'/api/v1/sessions/{id}/messages'.get.security", notNullValue())
-                .body("components.schemas.Session.properties.windowExpiresAt", notNullValue())
-                .body("components.schemas.Session.properties.lastMessage", notNullValue())
-                .body("components.schemas.Message.properties.status", notNullValue());
     }
 }

@@ -6,20 +6,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
 
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.wagateway.security.SecretCipher;
 import io.wagateway.support.PostgresTestResource;
 import io.wagateway.support.Sql;
 import io.wagateway.support.V1Ciphertext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -281,16 +277,5 @@ class SettingsResourceTest {
         } while (cursor != null && pages < 100);
         assertThat(seen).hasSize((int) total);
         given().header("Authorization", admin()).queryParam("limit", 201).get("/api/v1/settings").then().statusCode(400);
-    }
-
-    @Test
-    @DisabledOnIntegrationTest("prod (the packaged jar) serves no OpenAPI document")
-    void openApiDocumentsTheEndpointsAndTheSecurityScheme() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
-                .body("components.securitySchemes.adminApiKey.scheme", equalTo("bearer"))
-                .body("paths.'/api/v1/settings'.post.security", notNullValue())
-                .body("paths.'/api/v1/settings/{id}'.get.responses.'404'", notNullValue())
-                .body("components.schemas.Settings.properties.accessToken", nullValue())
-                .body("components.schemas.CreateSettings.properties.accessToken", notNullValue());
     }
 }

@@ -1,0 +1,83 @@
+package io.wagateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenAPI document (dev and test profiles; off in prod, which {@code OperationsIT} proves against the packaged
+ * jar): every endpoint, its problems and the admin security scheme, including the webhook route that
+ * {@code META-INF/openapi.yaml} describes.
+ */
+@QuarkusTest
+class OpenApiDocumentTest {
+
+    @Test
+    void theHandshakeAndTheDeliveryRoute() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/webhooks/whatsapp'.get.responses.'403'", notNullValue())
+                .body("paths.'/webhooks/whatsapp'.post.responses.'200'.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/WebhookAck"))
+                .body("paths.'/webhooks/whatsapp'.post.responses.'401'.content.'application/problem+json'.schema.$ref",
+                        equalTo("#/components/schemas/Problem"))
+                .body("paths.'/webhooks/whatsapp'.post.responses.'503'.headers.'Retry-After'", notNullValue())
+                .body("paths.'/webhooks/whatsapp'.post.responses", hasKey("413"))
+                .body("components.schemas.WebhookAck.properties.statusesPending.type", equalTo("integer"))
+                .body("components.schemas.Problem.properties.detail", notNullValue());
+    }
+
+    @Test
+    void isServedWithSwaggerUiInTheTestProfile() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("whatsapp-gateway"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void settingsEndpointsAndTheSecurityScheme() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("components.securitySchemes.adminApiKey.scheme", equalTo("bearer"))
+                .body("paths.'/api/v1/settings'.post.security", notNullValue())
+                .body("paths.'/api/v1/settings/{id}'.get.responses.'404'", notNullValue())
+                .body("components.schemas.Settings.properties.accessToken", nullValue())
+                .body("components.schemas.CreateSettings.properties.accessToken", notNullValue());
+    }
+
+    @Test
+    void sessionEndpoints() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/api/v1/sessions'.get.security", notNullValue())
+                .body("paths.'/api/v1/sessions'.get.tags", hasItem("Sessions"))
+                .body("paths.'/api/v1/sessions/{id}'.get.responses.'404'", notNullValue())
+                .body("paths.'/api/v1/sessions/{id}'.patch.responses.'400'", notNullValue())
+                .body("paths.'/api/v1/sessions/{id}'.delete.responses.'204'", notNullValue())
+                .body("paths.'/api/v1/sessions/{id}/messages'.get.security", notNullValue())
+                .body("components.schemas.Session.properties.windowExpiresAt", notNullValue())
+                .body("components.schemas.Session.properties.lastMessage", notNullValue())
+                .body("components.schemas.Message.properties.status", notNullValue());
+    }
+
+    @Test
+    void messageEndpoints() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/api/v1/messages'.post.security", notNullValue())
+                .body("paths.'/api/v1/messages'.post.tags", hasItem("Messages"))
+                .body("paths.'/api/v1/messages'.post.responses.'409'", notNullValue())
+                .body("paths.'/api/v1/messages'.post.responses.'502'", notNullValue())
+                .body("paths.'/api/v1/messages'.post.requestBody", notNullValue())
+                .body("paths.'/api/v1/messages/{wamid}/read'.post.security", notNullValue())
+                .body("paths.'/api/v1/messages/{wamid}/read'.post.responses.'404'", notNullValue())
+                .body("components.schemas.SendMessage.properties.to", notNullValue())
+                .body("components.schemas.Problem.properties.fbtraceId", notNullValue())
+                .body("components.schemas.Message.properties.metadata", notNullValue())
+                .body("components.schemas.Session.properties.customerProfile", notNullValue())
+                .body("paths.'/api/v1/sessions'.get.responses.'200'", notNullValue())
+                .body("components.schemas.SendMessage.properties.template", notNullValue());
+    }
+}
