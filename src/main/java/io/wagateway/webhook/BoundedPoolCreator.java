@@ -1,10 +1,12 @@
 package io.wagateway.webhook;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class BoundedPoolCreator implements PgPoolCreator {
+
+    /** Longest statement text the client keeps prepared: above the ingest statements (its default is 2048). */
+    static final int CACHED_SQL_LIMIT = 16_384;
 
     private final WebhookConfig config;
 
@@ -31,6 +36,10 @@ public class BoundedPoolCreator implements PgPoolCreator {
                 .setMaxWaitQueueSize(config.poolMaxWaitQueueSize())
                 .setConnectionTimeout((int) Math.max(1, config.poolAcquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
+        // a statement over the cache's SQL limit is parsed and planned again on every execution, which costs
+        // PostgreSQL more than running the ingest statements
+        List<PgConnectOptions> connect = input.pgConnectOptionsList();
+        connect.forEach(each -> each.setPreparedStatementCacheSqlLimit(CACHED_SQL_LIMIT));
+        return PgPool.pool(input.vertx(), connect, options);
     }
 }

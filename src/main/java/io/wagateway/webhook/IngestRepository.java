@@ -153,10 +153,25 @@ public class IngestRepository {
             if (in == null) {
                 throw new IllegalStateException("Missing resource " + path);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return withoutCommentLines(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The statement without its header and other whole-line comments: they are for readers, and the client sends
+     * the text on every parse and keys its prepared-statement cache by it (statements over the cache's SQL limit
+     * are never cached, so each execution would be parsed and planned again).
+     */
+    static String withoutCommentLines(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        for (String line : sql.split("\n", -1)) {
+            if (!line.stripLeading().startsWith("--") && !line.isBlank()) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** Parameters of {@code inbound-message.sql}. */
