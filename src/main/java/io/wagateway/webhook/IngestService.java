@@ -181,35 +181,28 @@ public class IngestService {
      * acknowledged and counted, never stored, so they cannot touch another business's conversations.
      */
     private Delivery route(Delivery delivery, Signer signer) {
-        List<InboundMessage> messages = delivery.messages();
-        for (int i = 0; i < messages.size(); i++) {
-            if (!routable(messages.get(i).routing(), signer, "message", messages.get(i).id())) {
-                // the usual delivery keeps every item: a copy only once one is dropped
-                List<InboundMessage> kept = new ArrayList<>(messages.subList(0, i));
-                for (int j = i + 1; j < messages.size(); j++) {
-                    if (routable(messages.get(j).routing(), signer, "message", messages.get(j).id())) {
-                        kept.add(messages.get(j));
-                    }
-                }
-                messages = kept;
-                break;
-            }
-        }
-        List<StatusUpdate> statuses = delivery.statuses();
-        for (int i = 0; i < statuses.size(); i++) {
-            if (!routable(statuses.get(i).routing(), signer, "status", statuses.get(i).messageId())) {
-                List<StatusUpdate> kept = new ArrayList<>(statuses.subList(0, i));
-                for (int j = i + 1; j < statuses.size(); j++) {
-                    if (routable(statuses.get(j).routing(), signer, "status", statuses.get(j).messageId())) {
-                        kept.add(statuses.get(j));
-                    }
-                }
-                statuses = kept;
-                break;
-            }
-        }
+        List<InboundMessage> messages = routable(delivery.messages(),
+                m -> routable(m.routing(), signer, "message", m.id()));
+        List<StatusUpdate> statuses = routable(delivery.statuses(),
+                s -> routable(s.routing(), signer, "status", s.messageId()));
         return messages == delivery.messages() && statuses == delivery.statuses() ? delivery
                 : delivery.withItems(messages, statuses);
+    }
+
+    /** The items {@code routable} admits; the same list (no copy) while it admits all, the usual delivery. */
+    private static <T> List<T> routable(List<T> items, java.util.function.Predicate<T> routable) {
+        for (int i = 0; i < items.size(); i++) {
+            if (!routable.test(items.get(i))) {
+                List<T> kept = new ArrayList<>(items.subList(0, i));
+                for (int j = i + 1; j < items.size(); j++) {
+                    if (routable.test(items.get(j))) {
+                        kept.add(items.get(j));
+                    }
+                }
+                return kept;
+            }
+        }
+        return items;
     }
 
     private boolean routable(Routing routing, Signer signer, String kind, String wamid) {
