@@ -6,7 +6,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
+import io.wagateway.common.DataErrors;
 import io.wagateway.outbound.GraphConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -119,28 +119,14 @@ public class SendRepair {
         return Uni.createFrom().emitter(emitter -> vertx.setTimer(ms, timer -> emitter.complete(null)));
     }
 
-    /** A data error PostgreSQL reports (SQLSTATE class 22, 54000): the same row fails the same way every time. */
+    /** A data error PostgreSQL reports ({@link DataErrors}): the same row fails the same way every time. */
     static boolean isPermanent(Throwable failure) {
-        String state = sqlState(failure);
-        return state != null && (state.startsWith("22") || state.equals("54000"));
+        return DataErrors.isDataError(DataErrors.sqlState(failure));
     }
 
     /** The failure as a log may show it: class and SQLSTATE, never a message (it may quote values). */
     static String describe(Throwable failure) {
-        String state = sqlState(failure);
+        String state = DataErrors.sqlState(failure);
         return failure.getClass().getSimpleName() + (state == null ? "" : ", SQLSTATE " + state);
-    }
-
-    private static String sqlState(Throwable failure) {
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (t instanceof PgException pg) {
-                return pg.getSqlState();
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
     }
 }

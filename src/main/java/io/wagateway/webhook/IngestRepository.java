@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
+import io.wagateway.common.DataErrors;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,17 +193,11 @@ public class IngestRepository {
     }
 
     /**
-     * A data error PostgreSQL reports for one item (SQLSTATE class 22, data exception, or 54000, program limit
-     * exceeded, such as an index row too large): the same item is refused on every retry, so it is kept as a
-     * dead letter instead of failing its delivery. Every other failure (connection lost, 08, 40001/40P01 after
-     * the retries, 53, 57) is an outage that a retry may get past.
+     * A data error PostgreSQL reported for this item itself ({@link DataErrors}): refused on every retry, so it is
+     * kept as a dead letter instead of failing its delivery.
      */
     static boolean isPermanent(Throwable failure) {
-        if (failure instanceof PgException pg && pg.getSqlState() != null) {
-            String state = pg.getSqlState();
-            return state.startsWith("22") || "54000".equals(state);
-        }
-        return false;
+        return failure instanceof PgException pg && DataErrors.isDataError(pg.getSqlState());
     }
 
     private static boolean isConflict(Throwable failure) {

@@ -97,8 +97,7 @@ public class WebhookRoute {
         // the reception's hold: released when the exchange ends (answered, or the connection dropped)
         ctx.addEndHandler(ignored -> lease.release());
         if (declared > maxBodySize) {
-            refuse(ctx, Problem.of(413, "Delivery too large", "The body is over the limit of " + maxBodySize
-                    + " bytes."));
+            tooLarge(ctx);
             return;
         }
         if (declared > 0 && !lease.grow(declared)) {
@@ -140,8 +139,7 @@ public class WebhookRoute {
             long total = (long) size + length;
             if (total > maxBodySize) {
                 stop();
-                refuse(ctx, Problem.of(413, "Delivery too large", "The body is over the limit of " + maxBodySize
-                        + " bytes."));
+                tooLarge(ctx);
                 return;
             }
             // no (or a wrong) Content-Length: charged as it grows
@@ -203,6 +201,10 @@ public class WebhookRoute {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        refuse(ctx, Problem.of(413, "Delivery too large", "The body is over the limit of " + maxBodySize + " bytes."));
     }
 
     private void overBudget(RoutingContext ctx) {
