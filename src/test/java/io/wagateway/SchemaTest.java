@@ -2,12 +2,14 @@ package io.wagateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.wagateway.support.Sql;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.wagateway.support.Sql;
 
 /**
  * The seed's schema, column by column, read back from PostgreSQL's catalog after Flyway ran: a change to

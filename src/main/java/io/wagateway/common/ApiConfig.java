@@ -1,10 +1,11 @@
 package io.wagateway.common;
 
+import java.net.URI;
+import java.util.Optional;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
-import java.util.Optional;
 
 /** What the HTTP API accepts and how it names its own URLs. */
 @ConfigMapping(prefix = "gateway.api")

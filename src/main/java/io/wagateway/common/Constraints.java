@@ -1,7 +1,8 @@
 package io.wagateway.common;
 
-import io.vertx.pgclient.PgException;
 import java.sql.SQLException;
+
+import io.vertx.pgclient.PgException;
 
 /** Recognises PostgreSQL unique violations under the wrappers Hibernate Reactive puts around them. */
 public final class Constraints {

@@ -1,5 +1,10 @@
 package io.wagateway.common;
 
+import java.io.IOException;
+import java.util.Collection;
+
+import jakarta.inject.Singleton;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.BeanProperty;
@@ -13,10 +18,8 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+
 import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.util.Collection;
 
 /**
  * The application's ObjectMapper, used by the REST layer, the webhook (IngestService) and the Graph API client:

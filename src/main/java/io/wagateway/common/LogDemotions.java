@@ -1,11 +1,14 @@
 package io.wagateway.common;
 
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.function.UnaryOperator;
 import java.util.logging.Filter;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Framework ERRORs with a stack trace that are known to be harmless become one DEBUG line of category

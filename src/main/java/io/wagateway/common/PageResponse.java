@@ -1,8 +1,10 @@
 package io.wagateway.common;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A page of a keyset-paged list: pass {@code nextCursor} back as {@code cursor} for the next page. */
 @RegisterForReflection

@@ -1,9 +1,12 @@
 package io.wagateway.common;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}). */
 @RegisterForReflection
@@ -23,7 +26,8 @@ public record Problem(
 
     /** One invalid input field. */
     @RegisterForReflection
-    public record FieldError(@Schema(example = "phoneNumberId") String field, @Schema(example = "must not be blank") String message) {
+    public record FieldError(@Schema(example = "phoneNumberId") String field,
+            @Schema(example = "must not be blank") String message) {
     }
 
     public static Problem of(int status, String title, String detail) {

@@ -1,5 +1,18 @@
 package io.wagateway.common;
 
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -7,19 +20,10 @@ import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-import java.util.Comparator;
-import java.util.List;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every error leaves as application/problem+json with a message a person can act on, never a stack trace. */
 public class ProblemMapper {
@@ -74,8 +78,9 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e) {
         String field = jsonPath(e);
-        String known = e.getKnownPropertyIds() == null ? "" : " Known fields: " + e.getKnownPropertyIds().stream()
-                .map(String::valueOf).sorted().reduce((a, b) -> a + ", " + b).orElse("") + ".";
+        String known = e.getKnownPropertyIds() == null ? ""
+                : " Known fields: " + e.getKnownPropertyIds().stream()
+                        .map(String::valueOf).sorted().reduce((a, b) -> a + ", " + b).orElse("") + ".";
         return toResponse(new Problem("about:blank", "Validation failed", 400, "Unknown field " + field + "." + known,
                 null, null, null, List.of(new Problem.FieldError(field, "unknown field"))));
     }

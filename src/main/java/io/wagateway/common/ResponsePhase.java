@@ -1,6 +1,7 @@
 package io.wagateway.common;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
+
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**

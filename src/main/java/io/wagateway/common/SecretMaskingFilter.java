@@ -1,11 +1,13 @@
 package io.wagateway.common;
 
-import io.quarkus.logging.LoggingFilter;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.jboss.logmanager.ExtLogRecord;
+
+import io.quarkus.logging.LoggingFilter;
 
 /**
  * Masks bearer tokens ({@code Bearer <token>}) and {@code access_token=<token>} parameters in every console log

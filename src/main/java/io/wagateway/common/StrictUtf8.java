@@ -1,12 +1,13 @@
 package io.wagateway.common;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.io.InputDecorator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 
 /**
  * Refuses JSON input that is not well-formed UTF-8 (RFC 3629): overlong forms (such as {@code C0 80} for U+0000),
@@ -61,7 +62,7 @@ public final class StrictUtf8 extends InputDecorator {
 
     /** Validates byte by byte, keeping its state across buffers. */
     static final class Decoder {
-        private int pending;      // continuation bytes still expected
+        private int pending; // continuation bytes still expected
         private int lower = 0x80; // bounds of the next continuation byte
         private int upper = 0xBF;
         private long position;

@@ -1,5 +1,9 @@
 package io.wagateway.security;
 
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -11,8 +15,6 @@ import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
 
 /** Reads {@code Authorization: Bearer <admin key>} and hands it to {@link AdminApiKeyIdentityProvider}. */
 @ApplicationScoped

@@ -1,8 +1,9 @@
 package io.wagateway.security;
 
-import io.smallrye.config.ConfigMapping;
 import java.util.List;
 import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
 
 /** Admin API authentication. */
 @ConfigMapping(prefix = "gateway.admin")

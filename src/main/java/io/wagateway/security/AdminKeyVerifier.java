@@ -1,9 +1,12 @@
 package io.wagateway.security;
 
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
 
 /** Checks presented admin keys against the configured ones in constant time. */
 @Startup

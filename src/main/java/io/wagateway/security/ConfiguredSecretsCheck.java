@@ -1,10 +1,12 @@
 package io.wagateway.security;
 
-import io.quarkus.runtime.Startup;
-import io.wagateway.webhook.WebhookConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
+import io.wagateway.webhook.WebhookConfig;
 
 /**
  * Refuses to start with a configured app secret ({@code gateway.whatsapp.app-secrets}) that is too short or

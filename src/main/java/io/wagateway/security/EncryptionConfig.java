@@ -1,8 +1,9 @@
 package io.wagateway.security;
 
-import io.smallrye.config.ConfigMapping;
 import java.util.List;
 import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
 
 /** Encryption of stored secrets (access tokens, API keys, webhook tokens, app secrets). */
 @ConfigMapping(prefix = "gateway.encryption")

@@ -1,12 +1,14 @@
 package io.wagateway.settings;
 
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Cursor;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
-import java.util.UUID;
 
 @ApplicationScoped
 public class SettingsRepository implements PanacheRepositoryBase<WhatsAppSettings, UUID> {

@@ -1,5 +1,13 @@
 package io.wagateway.settings;
 
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import org.jboss.logging.Logger;
+
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -12,11 +20,6 @@ import io.wagateway.security.SecretCipher;
 import io.wagateway.settings.dto.CreateSettingsRequest;
 import io.wagateway.settings.dto.SettingsResponse;
 import io.wagateway.settings.dto.UpdateSettingsRequest;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import java.util.List;
-import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /** Settings rows: encryption of their secrets, the one-active-row-per-number rule, and their views. */
 @ApplicationScoped

@@ -1,13 +1,14 @@
 package io.wagateway.settings;
 
+import java.time.Instant;
+import java.util.UUID;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
-import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Credentials of one WhatsApp Business number ({@code whatsapp_settings}). The secret columns hold

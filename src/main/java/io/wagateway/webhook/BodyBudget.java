@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * writing to the database). A body that does not fit is refused instead of read, so unauthenticated senders
  * cannot make the service hold more than the budget, however many connections they open.
  *
- * <p>Part of the budget (the reserve) is kept for small bodies, Meta's ordinary deliveries: large bodies alone
+ * <p>
+ * Part of the budget (the reserve) is kept for small bodies, Meta's ordinary deliveries: large bodies alone
  * can never take all of it, so a few large or withheld bodies do not lock out the traffic that matters.
  */
 public final class BodyBudget {

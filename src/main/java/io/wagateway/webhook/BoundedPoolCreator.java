@@ -1,13 +1,15 @@
 package io.wagateway.webhook;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import jakarta.inject.Singleton;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reactive pool as Quarkus configures it, plus the two bounds Quarkus has no key for: how many requests may

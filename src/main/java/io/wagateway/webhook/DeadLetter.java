@@ -1,9 +1,13 @@
 package io.wagateway.webhook;
 
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogThrottle;
-import java.time.Duration;
-import org.jboss.logging.Logger;
+import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.InboundRow;
 
 /**
  * An item PostgreSQL refused with a data error, as kept in {@code whatsapp_dead_letters}: the short columns are
@@ -25,7 +29,7 @@ public record DeadLetter(String phoneNumberId, String kind, String wamid, String
                 payload == null ? "null" : payload);
     }
 
-    static DeadLetter message(IngestRepository.InboundRow row, PgException refusal) {
+    static DeadLetter message(InboundRow row, PgException refusal) {
         return of(MESSAGE, row.phoneNumberId(), row.wamid(), refusal, row.metadataJson());
     }
 
@@ -47,14 +51,14 @@ public record DeadLetter(String phoneNumberId, String kind, String wamid, String
      * deliveries are acknowledged all the same (a retry could not store either) and it is logged; an outage
      * while writing it fails them, so that Meta retries.
      */
-    static io.smallrye.mutiny.Uni<Kept> keep(IngestRepository repository, io.vertx.mutiny.sqlclient.SqlClient client,
+    static io.smallrye.mutiny.Uni<Kept> keep(DeadLetterWriter writer, io.vertx.mutiny.sqlclient.SqlClient client,
             WebhookMetrics metrics, DeadLetter letter) {
-        return repository.insertDeadLetter(client, letter)
+        return writer.insert(client, letter)
                 .map(ignored -> {
                     letter.counted(metrics);
                     return new Kept(letter.sqlState());
                 })
-                .onFailure(IngestRepository::isPermanent).recoverWithItem(failure -> {
+                .onFailure(ConversationWrites::isPermanent).recoverWithItem(failure -> {
                     if (THROTTLE.admit("dead-letter-refused") >= 0) {
                         LOG.errorf("Could not keep a %s for phone_number_id=%s (wamid=%s) as a dead letter either "
                                 + "(PostgreSQL %s); acknowledged without storing it", letter.kind(),

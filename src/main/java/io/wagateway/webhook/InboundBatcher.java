@@ -1,18 +1,23 @@
 package io.wagateway.webhook;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.jboss.logging.Logger;
+import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.InboundRow;
 
 /**
  * Group commit for lone inbound messages, the bulk of Meta's traffic. A message is written at once when a
@@ -23,11 +28,13 @@ import org.jboss.logging.Logger;
  * {@code gateway.whatsapp.ingest-solo-below} messages in flight) every message gets its own statement at once,
  * up to that many in parallel: groups of 2-3 cost PostgreSQL more than singles and would make each wait its turn.
  *
- * <p>Each delivery is answered from the commit that holds its message. When a group fails with an error
+ * <p>
+ * Each delivery is answered from the commit that holds its message. When a group fails with an error
  * PostgreSQL reports (not an outage), its messages are written again one by one, so one poisoned message
  * never costs the others their 200; an outage fails them all, and each is answered 503.
  *
- * <p>Bounded for a database that stops answering: at most {@code gateway.whatsapp.ingest-max-waiting} deliveries
+ * <p>
+ * Bounded for a database that stops answering: at most {@code gateway.whatsapp.ingest-max-waiting} deliveries
  * wait (lone messages here, deliveries of several items in {@link #bounded}); one that gives up is dropped from the
  * queue at once, and every message holds its body's charge of the {@link BodyBudget} until it is written or dropped.
  */
@@ -37,7 +44,8 @@ public class InboundBatcher {
     private static final Logger LOG = Logger.getLogger(InboundBatcher.class);
 
     private final Pool pool;
-    private final IngestRepository repository;
+    private final ConversationWrites repository;
+    private final DeadLetterWriter deadLetters;
     private final WebhookMetrics metrics;
     private final int maxBatch;
     private final int maxConcurrency;
@@ -53,9 +61,11 @@ public class InboundBatcher {
     /** Deliveries in their own transaction ({@link #bounded}). */
     private int others;
 
-    public InboundBatcher(Pool pool, IngestRepository repository, WebhookMetrics metrics, WebhookConfig config) {
+    public InboundBatcher(Pool pool, ConversationWrites repository, DeadLetterWriter deadLetters, WebhookMetrics metrics,
+            WebhookConfig config) {
         this.pool = pool;
         this.repository = repository;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.maxBatch = Math.max(1, config.ingestBatchSize());
         this.maxConcurrency = Math.max(1, config.ingestConcurrency());
@@ -64,7 +74,7 @@ public class InboundBatcher {
     }
 
     /** Stores one inbound message: true when stored now, false when its wamid was stored before. */
-    public Uni<Boolean> store(IngestRepository.InboundRow row) {
+    public Uni<Boolean> store(InboundRow row) {
         return Uni.createFrom().emitter(emitter -> {
             Pending pending = new Pending(row, emitter, Vertx.currentContext());
             pending.lease = heldLease();
@@ -126,7 +136,7 @@ public class InboundBatcher {
                 }
             };
             // subscribed here, not by the caller: a caller that gives up does not hide the end of the work
-            Uni.createFrom().<T>deferred(work).subscribe().with(item -> {
+            Uni.createFrom().<T> deferred(work).subscribe().with(item -> {
                 done.run();
                 emitter.complete(item);
             }, failure -> {
@@ -198,10 +208,10 @@ public class InboundBatcher {
             List<Pending> same = byWamid.values().iterator().next();
             return writeOne(same.get(0).row, same);
         }
-        List<IngestRepository.InboundRow> rows = new ArrayList<>(byWamid.size());
+        List<InboundRow> rows = new ArrayList<>(byWamid.size());
         byWamid.values().forEach(same -> rows.add(same.get(0).row));
-        rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
-        return IngestRepository.retryingConflicts(repository.insertInboundBatch(pool, rows))
+        rows.sort(InboundRow.LOCK_ORDER);
+        return ConversationWrites.retryingConflicts(repository.insertInboundBatch(pool, rows))
                 .onItem().invoke(stored -> byWamid.forEach((wamid, same) -> answer(same, stored.contains(wamid))))
                 .replaceWithVoid()
                 .onFailure(PgException.class).recoverWithUni(failure -> {
@@ -218,12 +228,12 @@ public class InboundBatcher {
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Void> writeOne(IngestRepository.InboundRow row, List<Pending> same) {
-        return IngestRepository.retryingConflicts(repository.insertInbound(pool, row))
+    private Uni<Void> writeOne(InboundRow row, List<Pending> same) {
+        return ConversationWrites.retryingConflicts(repository.insertInbound(pool, row))
                 .onItem().invoke(stored -> answer(same, stored))
                 .replaceWithVoid()
                 // A data error for this row is refused on every retry: kept as a dead letter, its deliveries acknowledged.
-                .onFailure(IngestRepository::isPermanent).recoverWithUni(failure -> DeadLetter.keep(repository, pool,
+                .onFailure(ConversationWrites::isPermanent).recoverWithUni(failure -> DeadLetter.keep(deadLetters, pool,
                         metrics, DeadLetter.message(row, (PgException) failure)).invoke(kept -> fail(same, kept))
                         .replaceWithVoid())
                 .onFailure().invoke(failure -> fail(same, failure))
@@ -250,7 +260,7 @@ public class InboundBatcher {
 
     /** One waiting delivery's message; answered on the Vert.x context of its request. */
     private static final class Pending {
-        final IngestRepository.InboundRow row;
+        final InboundRow row;
         final UniEmitter<? super Boolean> emitter;
         final Context context;
         /** In {@link #queue}; guarded by the batcher. */
@@ -258,7 +268,7 @@ public class InboundBatcher {
         /** The delivery's body budget charge, held while this message is queued or written. */
         volatile BodyBudget.Lease lease;
 
-        Pending(IngestRepository.InboundRow row, UniEmitter<? super Boolean> emitter, Context context) {
+        Pending(InboundRow row, UniEmitter<? super Boolean> emitter, Context context) {
             this.row = row;
             this.emitter = emitter;
             this.context = context;

@@ -1,9 +1,20 @@
 package io.wagateway.webhook;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -11,7 +22,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogContext;
 import io.wagateway.common.LogThrottle;
-import io.wagateway.message.MessageStatus;
+import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.InboundRow;
+import io.wagateway.conversation.MessageStatus;
+import io.wagateway.conversation.StatusOutcome;
 import io.wagateway.webhook.WebhookMetrics.ItemOutcome;
 import io.wagateway.webhook.WebhookMetrics.Outcome;
 import io.wagateway.webhook.WebhookSecrets.Signer;
@@ -23,13 +37,6 @@ import io.wagateway.webhook.payload.MessageContent;
 import io.wagateway.webhook.payload.Routing;
 import io.wagateway.webhook.payload.StatusUpdate;
 import io.wagateway.webhook.payload.WebhookError;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Set;
-import org.jboss.logging.Logger;
 
 /**
  * Receives one signed delivery: verifies it (and so learns who signed it), parses it, and stores in one
@@ -55,30 +62,33 @@ public class IngestService {
         }
 
         public int statusesApplied() {
-            return (int) statuses.stream().filter(s -> s.outcome() == IngestRepository.StatusOutcome.APPLIED).count();
+            return (int) statuses.stream().filter(s -> s.outcome() == StatusOutcome.APPLIED).count();
         }
 
         public int statusesPending() {
-            return (int) statuses.stream().filter(s -> s.outcome() == IngestRepository.StatusOutcome.PENDING).count();
+            return (int) statuses.stream().filter(s -> s.outcome() == StatusOutcome.PENDING).count();
         }
     }
 
     /** What one status did; counted in the metrics only once its transaction committed. */
-    public record StatusResult(String status, IngestRepository.StatusOutcome outcome) {
+    public record StatusResult(String status, StatusOutcome outcome) {
     }
 
     private final Pool pool;
-    private final IngestRepository repository;
+    private final ConversationWrites repository;
+    private final DeadLetterWriter deadLetterWriter;
     private final InboundBatcher batcher;
     private final WebhookSecrets secrets;
     private final WebhookMetrics metrics;
     private final WebhookConfig config;
     private final ObjectMapper mapper;
 
-    public IngestService(Pool pool, IngestRepository repository, InboundBatcher batcher, WebhookSecrets secrets, WebhookMetrics metrics,
+    public IngestService(Pool pool, ConversationWrites repository, DeadLetterWriter deadLetters, InboundBatcher batcher,
+            WebhookSecrets secrets, WebhookMetrics metrics,
             WebhookConfig config, ObjectMapper mapper) {
         this.pool = pool;
         this.repository = repository;
+        this.deadLetterWriter = deadLetters;
         this.batcher = batcher;
         this.secrets = secrets;
         this.metrics = metrics;
@@ -260,7 +270,7 @@ public class IngestService {
     }
 
     private Uni<Result> store(Delivery delivery, Signer signer) {
-        List<IngestRepository.InboundRow> rows = new ArrayList<>();
+        List<InboundRow> rows = new ArrayList<>();
         int skipped = 0;
         int stale = 0;
         java.time.Instant staleBefore = java.time.Instant.now().minus(config.staleAfter());
@@ -271,7 +281,7 @@ public class IngestService {
                         message.type(), message.routing().phoneNumberId());
                 continue;
             }
-            IngestRepository.InboundRow row = toRow(message);
+            InboundRow row = toRow(message);
             if (!Keys.fits(row.wamid()) || !Keys.fits(row.phoneNumber()) || !Keys.fits(row.waId())) {
                 // Unique keys: PostgreSQL refuses index entries past a size in bytes, so such a message could never
                 // be stored and its delivery would be answered 503 for the days Meta retries. Real ones are short.
@@ -296,7 +306,7 @@ public class IngestService {
             rows.add(row);
         }
         int staleMessages = stale;
-        rows.sort(IngestRepository.InboundRow.LOCK_ORDER);
+        rows.sort(InboundRow.LOCK_ORDER);
         List<StatusUpdate> statuses = new ArrayList<>();
         for (StatusUpdate status : delivery.statuses()) {
             if (status.messageId() == null || MessageStatus.fromWire(status.status()) == null) {
@@ -342,7 +352,7 @@ public class IngestService {
     }
 
     /** One transaction for the delivery's items; an item PostgreSQL refuses for its data becomes a dead letter. */
-    private Uni<Result> storeTogether(List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+    private Uni<Result> storeTogether(List<InboundRow> rows, List<StatusUpdate> statuses,
             Signer signer) {
         return storeTogether(rows, statuses, signer, List.of());
     }
@@ -351,9 +361,9 @@ public class IngestService {
      * Runs the transaction; when one item is refused with a data error, runs it again without that item and
      * with its dead letter (no extra statement while nothing is refused; at most one more run per refused item).
      */
-    private Uni<Result> storeTogether(List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+    private Uni<Result> storeTogether(List<InboundRow> rows, List<StatusUpdate> statuses,
             Signer signer, List<DeadLetter> deadLetters) {
-        return IngestRepository.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
+        return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
                 .chain(() -> storeAll(tx, rows, statuses, signer))))
                 .invoke(() -> deadLetters.forEach(letter -> letter.counted(metrics)))
                 .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
@@ -371,8 +381,8 @@ public class IngestService {
     private Uni<Void> keep(SqlClient tx, List<DeadLetter> deadLetters) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (DeadLetter letter : deadLetters) {
-            chain = chain.chain(() -> repository.insertDeadLetter(tx, letter)
-                    .onFailure(IngestRepository::isPermanent).transform(failure -> {
+            chain = chain.chain(() -> deadLetterWriter.insert(tx, letter)
+                    .onFailure(ConversationWrites::isPermanent).transform(failure -> {
                         // Not even the dead letter is storable: dropped (logged), the rest still stored.
                         LOG.errorf("Could not keep a %s for phone_number_id=%s (wamid=%s) as a dead letter either "
                                 + "(PostgreSQL %s); acknowledged without storing it", letter.kind(),
@@ -397,15 +407,15 @@ public class IngestService {
         return removed ? rest : items;
     }
 
-    private Uni<Result> storeAll(SqlClient tx, List<IngestRepository.InboundRow> rows, List<StatusUpdate> statuses,
+    private Uni<Result> storeAll(SqlClient tx, List<InboundRow> rows, List<StatusUpdate> statuses,
             Signer signer) {
         List<String> storedTypes = new ArrayList<>();
         int[] duplicates = new int[1];
         List<StatusResult> statusResults = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (IngestRepository.InboundRow row : rows) {
+        for (InboundRow row : rows) {
             chain = chain.chain(() -> repository.insertInbound(tx, row)
-                    .onFailure(IngestRepository::isPermanent)
+                    .onFailure(ConversationWrites::isPermanent)
                     .transform(failure -> new PoisonedItem(row, DeadLetter.message(row, (PgException) failure)))
                     .invoke(stored -> {
                         if (stored) {
@@ -424,7 +434,7 @@ public class IngestService {
                 String wamid = StorableText.text(status.messageId());
                 return repository.applyStatus(tx, wamid, known.wireName(), known.rank(), status.timestamp(),
                         json(status.errors()), raw, scope)
-                        .onFailure(IngestRepository::isPermanent)
+                        .onFailure(ConversationWrites::isPermanent)
                         .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
                                 status.routing().phoneNumberId(), wamid, (PgException) failure, raw)))
                         .invoke(outcome -> statusResults.add(new StatusResult(known.wireName(), outcome)))
@@ -432,7 +442,8 @@ public class IngestService {
             });
         }
         return chain.map(ignored -> new Result(storedTypes.isEmpty() && duplicates[0] > 0 && statuses.isEmpty()
-                ? Outcome.DUPLICATE : Outcome.STORED, storedTypes.size(), duplicates[0], storedTypes, statusResults,
+                ? Outcome.DUPLICATE
+                : Outcome.STORED, storedTypes.size(), duplicates[0], storedTypes, statusResults,
                 null));
     }
 
@@ -459,7 +470,7 @@ public class IngestService {
     private void countStored(Result result) {
         result.storedTypes().forEach(metrics::messageStored);
         result.statuses().forEach(s -> {
-            if (s.outcome() == IngestRepository.StatusOutcome.FOREIGN) {
+            if (s.outcome() == StatusOutcome.FOREIGN) {
                 metrics.item(ItemOutcome.FOREIGN);
             } else {
                 metrics.status(s.status(), s.outcome());
@@ -474,7 +485,7 @@ public class IngestService {
         }
     }
 
-    private IngestRepository.InboundRow toRow(InboundMessage message) {
+    private InboundRow toRow(InboundMessage message) {
         ObjectNode metadata = mapper.createObjectNode();
         metadata.put("wabaId", message.routing().wabaId());
         metadata.put("phoneNumberId", message.routing().phoneNumberId());
@@ -484,7 +495,7 @@ public class IngestService {
         metadata.set("message", message.raw());
         String type = message.type() == null || message.type().isBlank() ? "unknown" : message.type();
         // Every text PostgreSQL would refuse (U+0000) is made storable, or the delivery would fail for ever.
-        return new IngestRepository.InboundRow(StorableText.text(message.waId()),
+        return new InboundRow(StorableText.text(message.waId()),
                 StorableText.text(message.contactName()), StorableText.text(message.from()),
                 StorableText.text(message.routing().phoneNumberId()), message.timestamp(),
                 StorableText.text(message.id()), StorableText.text(MessageContent.of(message.raw())),

@@ -1,19 +1,22 @@
 package io.wagateway.webhook;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * Drops what the webhook keeps only for a while, once an hour on every replica (idempotent): statuses kept for
@@ -89,7 +92,9 @@ public class RetentionJanitor {
             }).onFailure().invoke(failure -> LOG.debugf("Purge of %s skipped: %s", purge.what(), failure.getMessage()))
                     .onFailure().recoverWithNull().replaceWithVoid());
         }
-        chain.subscribe().with(ignored -> { }, failure -> { });
+        chain.subscribe().with(ignored -> {
+        }, failure -> {
+        });
     }
 
     Uni<Long> purgePendingStatuses() {

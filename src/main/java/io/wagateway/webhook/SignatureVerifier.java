@@ -1,13 +1,15 @@
 package io.wagateway.webhook;
 
-import io.wagateway.security.ConstantTime;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import io.wagateway.security.ConstantTime;
 
 /**
  * Checks {@code X-Hub-Signature-256: sha256=<hex>} = HMAC-SHA256(app secret, raw body) in constant time

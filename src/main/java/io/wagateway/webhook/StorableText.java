@@ -1,11 +1,12 @@
 package io.wagateway.webhook;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.Map;
 
 /**
  * PostgreSQL refuses U+0000 in text columns and its JSON escape in jsonb, so a message carrying one would be

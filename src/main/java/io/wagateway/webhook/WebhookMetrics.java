@@ -1,22 +1,31 @@
 package io.wagateway.webhook;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wagateway.conversation.StatusOutcome;
+
 /** The webhook's Prometheus metrics (names listed in README "Operations"). */
 @ApplicationScoped
 public class WebhookMetrics {
 
     /** What a delivery ended as; one counter each. */
-    public enum Outcome { STORED, DUPLICATE, REJECTED_SIGNATURE, INVALID, UNAVAILABLE }
+    public enum Outcome {
+        STORED,
+        DUPLICATE,
+        REJECTED_SIGNATURE,
+        INVALID,
+        UNAVAILABLE
+    }
 
     /** Label values a payload may carry; any other value is counted as {@link #OTHER}, so series stay bounded. */
     static final String OTHER = "other";
@@ -89,7 +98,7 @@ public class WebhookMetrics {
         duplicates.increment();
     }
 
-    public void status(String status, IngestRepository.StatusOutcome outcome) {
+    public void status(String status, StatusOutcome outcome) {
         status = bounded(status, STATUSES);
         counter("s:" + status + ":" + outcome, "whatsapp.webhook.statuses", "status", status, "outcome",
                 outcome.name().toLowerCase(Locale.ROOT)).increment();

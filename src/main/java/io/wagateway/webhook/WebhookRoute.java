@@ -1,7 +1,19 @@
 package io.wagateway.webhook;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -16,14 +28,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wagateway.common.Problem;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * {@code POST /webhooks/whatsapp} as a plain Vert.x route: the hottest endpoint of the service skips the REST
@@ -31,7 +35,7 @@ import org.jboss.logging.Logger;
  * quarter of the service's CPU per delivery (README "Benchmark"). Same contract as a REST resource would have: the
  * body limit of {@code quarkus.http.limits.max-body-size} (413), 401/400/503 as problem+json, 200 only after
  * commit, {@code X-Request-Id}, HTTP metrics and graceful shutdown (those work below the REST layer). The
- * verification handshake (GET) stays in {@link WebhookResource}; the annotation scanner does not see this route,
+ * verification handshake (GET) stays in {@link WebhookHandshakeResource}; the annotation scanner does not see this route,
  * so {@code META-INF/openapi.yaml} documents it.
  */
 @ApplicationScoped

@@ -1,13 +1,5 @@
 package io.wagateway.webhook;
 
-import io.smallrye.mutiny.Uni;
-import io.wagateway.common.LogThrottle;
-import io.wagateway.security.ConstantTime;
-import io.wagateway.settings.SettingsChanged;
-import io.wagateway.settings.SettingsCredentials;
-import io.wagateway.settings.SettingsService;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +13,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.LogThrottle;
+import io.wagateway.security.ConstantTime;
+import io.wagateway.settings.SettingsChanged;
+import io.wagateway.settings.SettingsCredentials;
+import io.wagateway.settings.SettingsService;
 
 /**
  * What webhook reception needs from the settings rows: their app secrets, verify tokens and the active

@@ -6,13 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.wagateway.support.Conversations;
 import io.wagateway.support.Sql;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** Settings bodies: unknown fields and NUL refused, Location never taken from the Host header, limit checked. */
 @QuarkusTest

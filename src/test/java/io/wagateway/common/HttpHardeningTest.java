@@ -8,13 +8,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.wagateway.support.Conversations;
 import io.wagateway.support.PostgresTestResource;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.Test;
 
 /** Response headers, NUL in URLs, the handshake's challenge and endpoints without a security annotation. */
 @QuarkusTest

@@ -2,8 +2,9 @@ package io.wagateway.common;
 
 import static io.restassured.RestAssured.given;
 
-import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /**
  * The same checks against the packaged application (prod profile: JSON logs), and what only prod has: no

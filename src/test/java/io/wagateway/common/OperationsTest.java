@@ -5,9 +5,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.wagateway.support.ManagementPort;
-import org.junit.jupiter.api.Test;
 
 /**
  * Health, metrics and request ids as operators and Kubernetes see them: health and metrics on the management

@@ -3,10 +3,11 @@ package io.wagateway.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.logging.Level;
+
 import org.jboss.logmanager.ExtFormatter;
 import org.jboss.logmanager.ExtLogRecord;
-import org.jboss.logmanager.formatters.PatternFormatter;
 import org.jboss.logmanager.formatters.JsonFormatter;
+import org.jboss.logmanager.formatters.PatternFormatter;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens and access_token parameters never reach a log line, plain or JSON, message or stack trace. */

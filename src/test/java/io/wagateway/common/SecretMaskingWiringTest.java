@@ -2,10 +2,11 @@ package io.wagateway.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.wagateway.support.LogCapture;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.wagateway.support.LogCapture;
 
 /** The console handler of the running application masks tokens (quarkus.log.console.filter is wired). */
 @QuarkusTest

@@ -3,11 +3,13 @@ package io.wagateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wagateway.support.V1Ciphertext;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
+
+import io.wagateway.support.V1Ciphertext;
 
 class SecretCipherTest {
 

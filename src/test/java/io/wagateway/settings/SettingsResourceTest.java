@@ -7,19 +7,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import io.wagateway.support.PostgresTestResource;
-import io.wagateway.support.Sql;
-import io.wagateway.support.V1Ciphertext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.wagateway.support.PostgresTestResource;
+import io.wagateway.support.Sql;
+import io.wagateway.support.V1Ciphertext;
 
 /** Black-box: HTTP in, HTTP and rows out. Runs as-is against the packaged jar (SettingsResourceIT). */
 @QuarkusTest
@@ -218,7 +220,7 @@ class SettingsResourceTest {
         create(body).then().statusCode(400).body("errors.field", hasItem("appSecret"));
 
         String id = create(createBody(newPhoneNumberId())).then().statusCode(201).extract().path("id");
-        for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("appSecret", "x"),
+        for (Map<String, Object> change : List.<Map<String, Object>> of(Map.of("appSecret", "x"),
                 Map.of("appSecret", APP_SECRET + "\t"), Map.of("accessToken", "EAAG token"),
                 Map.of("accessToken", ACCESS_TOKEN + "\r\n"), Map.of("webhookToken", " "),
                 Map.of("webhookToken", "short-token"))) {

@@ -2,13 +2,14 @@ package io.wagateway.support;
 
 import static io.restassured.RestAssured.given;
 
-import io.restassured.http.ContentType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+
+import io.restassured.http.ContentType;
 
 /** Seeds business numbers (through the admin API), sessions and messages (through SQL) for tests. */
 public final class Conversations {

@@ -11,7 +11,8 @@ import java.sql.Statement;
  * Dev-mode database for a machine without PostgreSQL and without Docker: the tests' {@link EmbeddedPostgres},
  * kept in {@code target/dev-postgres} and listening where {@code ./mvnw quarkus:dev} looks
  * (127.0.0.1:5432, user postgres, database whatsapp_gateway). Test scope, so never in the jar or image.
- * Run it in a second terminal: {@code ./mvnw -q test-compile exec:java@dev-db}; Ctrl-C stops the server, the data stays for next time ({@code ./mvnw clean} removes it).
+ * Run it in a second terminal: {@code ./mvnw -q test-compile exec:java@dev-db}; Ctrl-C stops the server, the data stays for
+ * next time ({@code ./mvnw clean} removes it).
  */
 public final class DevDatabase {
 

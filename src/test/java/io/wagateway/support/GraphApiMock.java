@@ -1,10 +1,12 @@
 package io.wagateway.support;
 
+import java.util.Map;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.util.Map;
 
 /**
  * The Graph API, stubbed by WireMock on a random local port (nothing leaves the machine). Tests drive it

@@ -1,11 +1,12 @@
 package io.wagateway.support;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 
 /**
  * The management interface (health, metrics) of every @QuarkusTest and @QuarkusIntegrationTest application

@@ -1,8 +1,9 @@
 package io.wagateway.support;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives every test run its own throwaway PostgreSQL database on a real server, so runs never see each
@@ -13,9 +14,8 @@ import java.util.Map;
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** A fixed, clearly insecure key for tests only; "test-old" proves rotation (it only decrypts). */
-    public static final String ENCRYPTION_KEYS =
-            "test-current:dGVzdC1vbmx5LWluc2VjdXJlLWtleS0wMTIzNDU2Nzg=,"
-                    + "test-old:b2xkLXRlc3Qtb25seS1pbnNlY3VyZS1rZXktMDEyMzQ=";
+    public static final String ENCRYPTION_KEYS = "test-current:dGVzdC1vbmx5LWluc2VjdXJlLWtleS0wMTIzNDU2Nzg=,"
+            + "test-old:b2xkLXRlc3Qtb25seS1pbnNlY3VyZS1rZXktMDEyMzQ=";
     public static final String ADMIN_KEY = "test-admin-key-7f3a9c-0123456789abcdef";
     public static final String SECOND_ADMIN_KEY = "test-admin-key-rotated-2b81-0123456789abcdef";
     public static final String APP_SECRET = "test_app_secret_0123456789abcdef";

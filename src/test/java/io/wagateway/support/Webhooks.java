@@ -2,12 +2,13 @@ package io.wagateway.support;
 
 import static io.restassured.RestAssured.given;
 
-import io.restassured.response.Response;
-import io.wagateway.webhook.SignatureVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+
+import io.restassured.response.Response;
+import io.wagateway.webhook.SignatureVerifier;
 
 /** Signed webhook deliveries for tests: Meta's fixtures byte for byte, or bodies built here. */
 public final class Webhooks {

@@ -2,12 +2,16 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import io.wagateway.common.SqlFiles;
 
 /**
  * The pool the service writes with keeps even long statements prepared on their connection (the ingest
@@ -34,7 +38,7 @@ class BoundedPoolCreatorTest {
 
     @Test
     void statementsAreSentWithoutTheirCommentLines() {
-        String sql = IngestRepository.withoutCommentLines("-- header\n  -- more\nSELECT 1 -- kept\n\nFROM t\n");
+        String sql = SqlFiles.withoutCommentLines("-- header\n  -- more\nSELECT 1 -- kept\n\nFROM t\n");
         assertThat(sql).isEqualTo("SELECT 1 -- kept\nFROM t\n");
     }
 }

@@ -2,13 +2,16 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.wagateway.support.Webhooks;
 import io.wagateway.webhook.payload.Delivery;
 import io.wagateway.webhook.payload.DeliveryParser;
 import io.wagateway.webhook.payload.InboundMessage;
-import java.time.Instant;
-import org.junit.jupiter.api.Test;
 
 class DeliveryParserTest {
 

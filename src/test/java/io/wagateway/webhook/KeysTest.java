@@ -2,9 +2,11 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wagateway.webhook.payload.Keys;
 import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
+
+import io.wagateway.webhook.payload.Keys;
 
 /** Key lengths are bytes of UTF-8, as PostgreSQL's index limit counts them, not characters. */
 class KeysTest {

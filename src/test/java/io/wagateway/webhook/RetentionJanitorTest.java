@@ -3,11 +3,14 @@ package io.wagateway.webhook;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.wagateway.support.Sql;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
 
 /** What the webhook keeps for a while is purged after its retention, in bounded batches. */
 @QuarkusTest
@@ -27,7 +30,8 @@ class RetentionJanitorTest {
         Sql.update("""
                 insert into whatsapp_dead_letters (received_at, phone_number_id, kind, wamid, sqlstate, error, payload)
                 values (now() - interval '29 days', '1', 'message', ?, '22023', 'recent', '{}')""", recent);
-        assertThat(janitor.purgeDeadLetters().await().atMost(Duration.ofSeconds(30))).isEqualTo(RetentionJanitor.BATCH * 2L + 7);
+        assertThat(janitor.purgeDeadLetters().await().atMost(Duration.ofSeconds(30)))
+                .isEqualTo(RetentionJanitor.BATCH * 2L + 7);
         assertThat(Sql.count("select count(*) from whatsapp_dead_letters where received_at < now() - interval '30 days'"))
                 .isZero();
         assertThat(Sql.count("select count(*) from whatsapp_dead_letters where wamid = ?", recent)).isEqualTo(1);

@@ -2,12 +2,14 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wagateway.support.Webhooks;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import io.wagateway.support.Webhooks;
 
 class SignatureVerifierTest {
 

@@ -2,10 +2,12 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wagateway.webhook.WebhookSecrets.Signer;
 import java.util.Map;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import io.wagateway.webhook.WebhookSecrets.Signer;
 
 /** What a settings row's app secret may sign for: its numbers, and its business's numbers nobody else claims. */
 class SignerTest {

@@ -9,14 +9,16 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueSenderPrefix;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.wagateway.support.Sql;
 import io.wagateway.support.Webhooks;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * Deleted conversations on the group-commit path: deliveries that wait together for the one statement slot

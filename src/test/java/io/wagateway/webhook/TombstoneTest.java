@@ -7,14 +7,6 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
-import io.wagateway.support.Conversations;
-import io.wagateway.support.Metrics;
-import io.wagateway.support.Sql;
-import io.wagateway.support.TestDatabase;
-import io.wagateway.support.Webhooks;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,8 +16,19 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.wagateway.support.Conversations;
+import io.wagateway.support.Metrics;
+import io.wagateway.support.Sql;
+import io.wagateway.support.TestDatabase;
+import io.wagateway.support.Webhooks;
 
 /**
  * A deleted conversation stays deleted: Meta's retries and captured bodies of its messages, and messages its

@@ -8,13 +8,6 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueSenderPrefix;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.wagateway.support.ManagementPort;
-import io.wagateway.support.Sql;
-import io.wagateway.support.TestDatabase;
-import io.wagateway.support.Webhooks;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +21,18 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.awaitility.Awaitility;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.wagateway.support.ManagementPort;
+import io.wagateway.support.Sql;
+import io.wagateway.support.TestDatabase;
+import io.wagateway.support.Webhooks;
 
 /**
  * Group commit for real: one statement slot, held by a delivery whose session row this test locks, so every

@@ -5,12 +5,6 @@ import static io.wagateway.webhook.WebhookResourceTest.uniquePhone;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.wagateway.support.PostgresTestResource;
-import io.wagateway.support.Webhooks;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +12,19 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.wagateway.support.PostgresTestResource;
+import io.wagateway.support.Webhooks;
 
 /**
  * A database that stops answering (the proxy in front of it frozen, connections open): deliveries answered 503
@@ -37,7 +40,8 @@ class WebhookHungDatabaseTest {
         public Map<String, String> getConfigOverrides() {
             // one group slot, no light-load singles: every delivery after the first waits in the queue; two pooled
             // connections, so that two hung transactions leave the next one waiting for a connection
-            return Map.of("quarkus.datasource.reactive.max-size", "2","gateway.whatsapp.ingest-concurrency", "1", "gateway.whatsapp.ingest-solo-below", "0",
+            return Map.of("quarkus.datasource.reactive.max-size", "2", "gateway.whatsapp.ingest-concurrency", "1",
+                    "gateway.whatsapp.ingest-solo-below", "0",
                     "gateway.whatsapp.ingest-max-waiting", "8", "gateway.whatsapp.ingest-timeout", "6s",
                     "gateway.whatsapp.pool-acquire-timeout", "2s", "gateway.whatsapp.secrets-cache-ttl", "10m");
         }

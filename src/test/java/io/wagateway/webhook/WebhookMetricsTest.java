@@ -2,11 +2,14 @@ package io.wagateway.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wagateway.conversation.StatusOutcome;
 
 /** Label values taken from payloads come from a fixed set: anything else is counted as "other". */
 class WebhookMetricsTest {
@@ -24,14 +27,14 @@ class WebhookMetricsTest {
             metrics.messageStored("evil-type-" + i);
             metrics.webhookError(900_000 + i);
             metrics.ignoredField("field_" + i);
-            metrics.status("status-" + i, IngestRepository.StatusOutcome.values()[0]);
+            metrics.status("status-" + i, StatusOutcome.values()[0]);
         }
         metrics.messageStored("text");
         metrics.messageStored(null);
         metrics.webhookError(131047);
         metrics.webhookError(null);
         metrics.ignoredField("account_update");
-        metrics.status("read", IngestRepository.StatusOutcome.values()[0]);
+        metrics.status("read", StatusOutcome.values()[0]);
 
         assertThat(tagValues(registry, "whatsapp.webhook.messages", "type")).containsExactlyInAnyOrder("text", "unknown",
                 "other");

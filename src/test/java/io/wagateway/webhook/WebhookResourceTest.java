@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import io.wagateway.support.ManagementPort;
-import io.wagateway.support.PostgresTestResource;
-import io.wagateway.support.Sql;
-import io.wagateway.support.Webhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +16,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.wagateway.support.ManagementPort;
+import io.wagateway.support.PostgresTestResource;
+import io.wagateway.support.Sql;
+import io.wagateway.support.Webhooks;
 
 /** Black-box: signed deliveries in, rows out. Runs unchanged against the packaged jar (WebhookResourceIT). */
 @QuarkusTest
@@ -62,7 +64,8 @@ class WebhookResourceTest {
     void handshakeEchoesTheChallengeForAnActiveRowsVerifyToken() {
         String token = "verify-" + UUID.randomUUID();
         given().header("Authorization", "Bearer " + PostgresTestResource.ADMIN_KEY).contentType(ContentType.JSON)
-                .body(Map.of("apiKey", "k", "phoneNumberId", String.valueOf(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)),
+                .body(Map.of("apiKey", "k", "phoneNumberId",
+                        String.valueOf(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)),
                         "businessId", "1", "accessToken", "EAAG-token", "webhookToken", token))
                 .post("/api/v1/settings").then().statusCode(201);
         given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", token)
@@ -188,19 +191,38 @@ class WebhookResourceTest {
         String from = uniquePhone();
         Map<String, String> expectations = new java.util.LinkedHashMap<>();
         String[][] cases = {
-                { "video", "\"video\":{\"caption\":\"Unboxing\",\"mime_type\":\"video/mp4\",\"sha256\":\"x\",\"id\":\"1\"}", "Unboxing" },
-                { "audio", "\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\",\"sha256\":\"x\",\"id\":\"2\",\"voice\":true}", "[voice message]" },
-                { "document", "\"document\":{\"filename\":\"invoice.pdf\",\"mime_type\":\"application/pdf\",\"sha256\":\"x\",\"id\":\"3\"}", "[document: invoice.pdf]" },
-                { "sticker", "\"sticker\":{\"mime_type\":\"image/webp\",\"sha256\":\"x\",\"id\":\"4\",\"animated\":false}", "[sticker]" },
-                { "contacts", "\"contacts\":[{\"name\":{\"formatted_name\":\"Ana Lima\",\"first_name\":\"Ana\"},\"phones\":[{\"phone\":\"+55 11 5555-0000\",\"type\":\"CELL\"}]}]", "👤 Ana Lima (+55 11 5555-0000)" },
-                { "interactive", "\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"priority_express\",\"title\":\"Express\",\"description\":\"Next day\"}}", "Express — Next day" },
-                { "interactive", "\"interactive\":{\"type\":\"nfm_reply\",\"nfm_reply\":{\"name\":\"flow\",\"body\":\"Sent\",\"response_json\":\"{\\\"flow_token\\\":\\\"t\\\"}\"}}", "Sent" },
+                { "video", "\"video\":{\"caption\":\"Unboxing\",\"mime_type\":\"video/mp4\",\"sha256\":\"x\",\"id\":\"1\"}",
+                        "Unboxing" },
+                { "audio", "\"audio\":{\"mime_type\":\"audio/ogg; codecs=opus\",\"sha256\":\"x\",\"id\":\"2\",\"voice\":true}",
+                        "[voice message]" },
+                { "document",
+                        "\"document\":{\"filename\":\"invoice.pdf\",\"mime_type\":\"application/pdf\",\"sha256\":\"x\",\"id\":\"3\"}",
+                        "[document: invoice.pdf]" },
+                { "sticker", "\"sticker\":{\"mime_type\":\"image/webp\",\"sha256\":\"x\",\"id\":\"4\",\"animated\":false}",
+                        "[sticker]" },
+                { "contacts",
+                        "\"contacts\":[{\"name\":{\"formatted_name\":\"Ana Lima\",\"first_name\":\"Ana\"},\"phones\":[{\"phone\":\"+55 11 5555-0000\",\"type\":\"CELL\"}]}]",
+                        "👤 Ana Lima (+55 11 5555-0000)" },
+                { "interactive",
+                        "\"interactive\":{\"type\":\"list_reply\",\"list_reply\":{\"id\":\"priority_express\",\"title\":\"Express\",\"description\":\"Next day\"}}",
+                        "Express — Next day" },
+                { "interactive",
+                        "\"interactive\":{\"type\":\"nfm_reply\",\"nfm_reply\":{\"name\":\"flow\",\"body\":\"Sent\",\"response_json\":\"{\\\"flow_token\\\":\\\"t\\\"}\"}}",
+                        "Sent" },
                 { "reaction", "\"reaction\":{\"message_id\":\"wamid.X\"}", "[reaction removed]" },
-                { "order", "\"order\":{\"catalog_id\":\"c1\",\"text\":\"Gift wrap please\",\"product_items\":[{\"product_retailer_id\":\"sku-1\",\"quantity\":\"2\",\"item_price\":7.99,\"currency\":\"EUR\"}]}", "🛒 Order: 1 item — Gift wrap please" },
-                { "system", "\"system\":{\"body\":\"User A changed from 1 to 2\",\"wa_id\":\"2\",\"type\":\"user_changed_number\"}", "User A changed from 1 to 2" },
-                { "unsupported", "\"errors\":[{\"code\":131051,\"title\":\"Message type unknown\"}],\"unsupported\":{\"type\":\"poll\"}", "[unsupported message: poll]" },
+                { "order",
+                        "\"order\":{\"catalog_id\":\"c1\",\"text\":\"Gift wrap please\",\"product_items\":[{\"product_retailer_id\":\"sku-1\",\"quantity\":\"2\",\"item_price\":7.99,\"currency\":\"EUR\"}]}",
+                        "🛒 Order: 1 item — Gift wrap please" },
+                { "system",
+                        "\"system\":{\"body\":\"User A changed from 1 to 2\",\"wa_id\":\"2\",\"type\":\"user_changed_number\"}",
+                        "User A changed from 1 to 2" },
+                { "unsupported",
+                        "\"errors\":[{\"code\":131051,\"title\":\"Message type unknown\"}],\"unsupported\":{\"type\":\"poll\"}",
+                        "[unsupported message: poll]" },
                 { "hologram", "\"hologram\":{\"frames\":3}", "[hologram message]" },
-                { "text", "\"text\":{\"body\":\"From an ad\"},\"referral\":{\"source_url\":\"https://fb.me/ad\",\"source_type\":\"ad\",\"headline\":\"Sale\",\"ctwa_clid\":\"clid\"}", "From an ad" },
+                { "text",
+                        "\"text\":{\"body\":\"From an ad\"},\"referral\":{\"source_url\":\"https://fb.me/ad\",\"source_type\":\"ad\",\"headline\":\"Sale\",\"ctwa_clid\":\"clid\"}",
+                        "From an ad" },
         };
         List<String> wamids = new ArrayList<>();
         long ts = 1768466400;
@@ -233,8 +255,10 @@ class WebhookResourceTest {
         Map<String, Object> session = Sql.row("""
                 select s.last_message_at, s.last_inbound_at, p.display_name from whatsapp_sessions s
                 join customer_profiles p on p.id = s.customer_profile_id where s.phone_number = ?""", from);
-        assertThat(((java.sql.Timestamp) session.get("last_message_at")).toInstant()).isEqualTo(Instant.ofEpochSecond(1768470000));
-        assertThat(((java.sql.Timestamp) session.get("last_inbound_at")).toInstant()).isEqualTo(Instant.ofEpochSecond(1768470000));
+        assertThat(((java.sql.Timestamp) session.get("last_message_at")).toInstant())
+                .isEqualTo(Instant.ofEpochSecond(1768470000));
+        assertThat(((java.sql.Timestamp) session.get("last_inbound_at")).toInstant())
+                .isEqualTo(Instant.ofEpochSecond(1768470000));
         assertThat(session.get("display_name")).isEqualTo("New Name");
     }
 
@@ -315,7 +339,8 @@ class WebhookResourceTest {
         });
         assertThat(statuses).containsOnly(200);
         assertThat(wamids).allSatisfy(wamid -> assertThat(rowsFor(wamid)).as(wamid).isEqualTo(1));
-        assertThat(answers.stream().mapToInt(r -> r.jsonPath().getInt("stored")).sum()).as("each wamid stored once").isEqualTo(8);
+        assertThat(answers.stream().mapToInt(r -> r.jsonPath().getInt("stored")).sum()).as("each wamid stored once")
+                .isEqualTo(8);
         assertThat(answers.stream().mapToInt(r -> r.jsonPath().getInt("duplicates")).sum()).isEqualTo(bodies.size() - 8);
         assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", from)).isEqualTo(1);
     }
@@ -467,8 +492,8 @@ class WebhookResourceTest {
             String wamid = "wamid.MIX" + prefix + "_" + i;
             byte[] body = Webhooks.inbound(from, "Mixed", Webhooks.text(from, wamid, 1768466400, "mixed " + i));
             return switch (i % 4) {
-                case 0 -> Webhooks.post(body).statusCode();                                   // valid
-                case 1 -> Webhooks.post(body, null).statusCode();                             // unsigned
+                case 0 -> Webhooks.post(body).statusCode(); // valid
+                case 1 -> Webhooks.post(body, null).statusCode(); // unsigned
                 case 2 -> Webhooks.post(body, SignatureVerifier.sign("another-app", body)).statusCode(); // wrong secret
                 default -> Webhooks.post(("{\"entry\":[" + i).getBytes(StandardCharsets.UTF_8)).statusCode(); // malformed
             };
@@ -537,8 +562,9 @@ class WebhookResourceTest {
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
                 Future<Integer> answer = executor.submit(() -> Webhooks.post(batch).statusCode());
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> Sql.count("""
-                        select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()""") > 0);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> Sql
+                        .count("""
+                                select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()""") > 0);
                 PostgresTestResource.proxy().cut();
                 assertThat(answer.get()).isEqualTo(503);
             } finally {

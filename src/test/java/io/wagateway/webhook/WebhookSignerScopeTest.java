@@ -7,6 +7,13 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -14,11 +21,6 @@ import io.wagateway.support.Conversations;
 import io.wagateway.support.Metrics;
 import io.wagateway.support.Sql;
 import io.wagateway.support.Webhooks;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Test;
 
 /**
  * A settings row's app secret signs only for that row's number and business; the configured app secrets

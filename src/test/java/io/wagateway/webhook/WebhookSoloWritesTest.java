@@ -7,13 +7,6 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueSenderPrefix;
 import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.wagateway.support.Sql;
-import io.wagateway.support.TestDatabase;
-import io.wagateway.support.Webhooks;
-import io.wagateway.webhook.WebhookGroupCommitTest.Batches;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +16,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.wagateway.support.Sql;
+import io.wagateway.support.TestDatabase;
+import io.wagateway.support.Webhooks;
+import io.wagateway.webhook.WebhookGroupCommitTest.Batches;
 
 /**
  * Light load: while at most {@code ingest-solo-below} (4 here) messages are in flight, each gets its own statement

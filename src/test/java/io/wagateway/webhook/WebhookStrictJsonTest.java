@@ -3,14 +3,16 @@ package io.wagateway.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.wagateway.support.Sql;
-import io.wagateway.support.Webhooks;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.wagateway.support.Sql;
+import io.wagateway.support.Webhooks;
 
 /** The webhook parses with the application's ObjectMapper: trailing content and overlong UTF-8 are refused. */
 @QuarkusTest

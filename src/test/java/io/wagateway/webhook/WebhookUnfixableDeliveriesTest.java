@@ -1,6 +1,5 @@
 package io.wagateway.webhook;
 
-import static io.restassured.RestAssured.given;
 import static io.wagateway.webhook.WebhookResourceTest.outbound;
 import static io.wagateway.webhook.WebhookResourceTest.rowsFor;
 import static io.wagateway.webhook.WebhookResourceTest.uniquePhone;
@@ -8,18 +7,20 @@ import static io.wagateway.webhook.WebhookResourceTest.uniqueWamid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.junit.QuarkusTest;
-import io.wagateway.support.Metrics;
-import io.wagateway.support.Poison;
-import io.wagateway.support.Sql;
-import io.wagateway.support.Webhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.wagateway.support.Metrics;
+import io.wagateway.support.Poison;
+import io.wagateway.support.Sql;
+import io.wagateway.support.Webhooks;
 
 /**
  * Deliveries Meta would retry for days if they were answered 503: items that cannot be routed, timestamps no
@@ -34,7 +35,8 @@ class WebhookUnfixableDeliveriesTest {
                 {"field":"messages","value":{"messaging_product":"whatsapp"%s,"contacts":[%s],"messages":[%s],
                 "statuses":[%s]}}""".formatted(phoneNumberIdJson == null ? ""
                 : ",\"metadata\":{\"display_phone_number\":\"15557654321\",\"phone_number_id\":" + phoneNumberIdJson
-                        + "}", contactsJson, messagesJson, statusesJson);
+                        + "}",
+                contactsJson, messagesJson, statusesJson);
     }
 
     static String routed() {
@@ -135,8 +137,10 @@ class WebhookUnfixableDeliveriesTest {
         String b = uniqueWamid();
         Instant sent = Instant.now();
         Webhooks.post(delivery(change(routed(), contact(from), message(from, a, "1e400", "a") + ","
-                + message(from, b, "\"1768466400\"", "b"), """
-                {"id":"%s","status":"delivered","timestamp":"10000000000000","recipient_id":"1"}""".formatted(statusWamid))))
+                + message(from, b, "\"1768466400\"", "b"),
+                """
+                        {"id":"%s","status":"delivered","timestamp":"10000000000000","recipient_id":"1"}"""
+                        .formatted(statusWamid))))
                 .then().statusCode(200).body("stored", equalTo(2)).body("statusesApplied", equalTo(1));
         assertThat(epochSeconds("select extract(epoch from wa_timestamp)::float8 from whatsapp_messages where message_id = ?",
                 b)).isEqualTo(1768466400.0);
@@ -215,9 +219,10 @@ class WebhookUnfixableDeliveriesTest {
         byte[] body = delivery(change(routed(), contact(from), String.join(",",
                 message(from, first, "\"1768466400\"", "first"),
                 message(from, poisoned, "\"1768466401\"", Poison.content("22001")),
-                message(from, last, "\"1768466402\"", "last")), String.join(",",
-                Webhooks.status(poisonedStatus, "delivered", 1768466403),
-                Webhooks.status(statusWamid, "delivered", 1768466404))));
+                message(from, last, "\"1768466402\"", "last")),
+                String.join(",",
+                        Webhooks.status(poisonedStatus, "delivered", 1768466403),
+                        Webhooks.status(statusWamid, "delivered", 1768466404))));
         Webhooks.post(body).then().statusCode(200).body("stored", equalTo(2)).body("statusesApplied", equalTo(1));
         assertThat(rowsFor(first)).isEqualTo(1);
         assertThat(rowsFor(last)).isEqualTo(1);

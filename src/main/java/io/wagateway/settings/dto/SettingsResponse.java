@@ -2,6 +2,7 @@ package io.wagateway.settings.dto;
 
 import java.time.Instant;
 import java.util.UUID;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A settings row as clients see it: secrets only as "is set" flags (and the token's last 4 characters). */

@@ -7,7 +7,7 @@ import java.util.List;
  * acknowledged without being stored (other webhook fields, value-level errors).
  *
  * @param timestampsReplaced items whose timestamp was missing, unreadable or implausible, so the arrival
- *                           time stands in for it
+ *        time stands in for it
  */
 public record Delivery(
         List<InboundMessage> messages,

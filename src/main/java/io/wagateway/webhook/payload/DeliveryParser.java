@@ -1,10 +1,11 @@
 package io.wagateway.webhook.payload;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Walks Meta's JSON tree into a {@link Delivery}. Lenient by design: unknown fields and types are kept in
@@ -83,7 +84,8 @@ public final class DeliveryParser {
         }
         String sender = from != null && !from.isEmpty() ? from : fromUserId;
         String waId = contact != null && text(contact, "wa_id") != null && !text(contact, "wa_id").isEmpty()
-                ? text(contact, "wa_id") : sender;
+                ? text(contact, "wa_id")
+                : sender;
         String name = contact == null ? null : text(contact.path("profile"), "name");
         return new InboundMessage(routing, text(message, "id"), sender, waId, name, text(message, "type"),
                 timestamps.of(message), message);

@@ -1,8 +1,9 @@
 package io.wagateway.webhook.payload;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** The text a person would read for an inbound message of any type: stored as {@code content}. */
 public final class MessageContent {
@@ -24,7 +25,8 @@ public final class MessageContent {
             case "button" -> firstNonBlank(DeliveryParser.text(body, "text"), DeliveryParser.text(body, "payload"));
             case "reaction" -> reaction(body);
             case "order" -> order(body);
-            case "system" -> firstNonBlank(DeliveryParser.text(body, "body"), "[system: " + DeliveryParser.text(body, "type") + "]");
+            case "system" ->
+                firstNonBlank(DeliveryParser.text(body, "body"), "[system: " + DeliveryParser.text(body, "type") + "]");
             case "unsupported" -> unsupported(message, body);
             default -> null;
         };
@@ -76,7 +78,8 @@ public final class MessageContent {
         String kind = DeliveryParser.text(body, "type");
         JsonNode reply = kind == null ? null : body.get(kind);
         if ("nfm_reply".equals(kind)) {
-            return firstNonBlank(DeliveryParser.text(reply, "body"), "[flow response: " + DeliveryParser.text(reply, "name") + "]");
+            return firstNonBlank(DeliveryParser.text(reply, "body"),
+                    "[flow response: " + DeliveryParser.text(reply, "name") + "]");
         }
         if ("list_reply".equals(kind)) {
             String title = DeliveryParser.text(reply, "title");

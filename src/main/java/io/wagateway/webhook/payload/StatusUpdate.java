@@ -1,7 +1,8 @@
 package io.wagateway.webhook.payload;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** One object of {@code value.statuses[]}: a status of a message the business sent. */
 public record StatusUpdate(

@@ -1,0 +1,92 @@
+package io.wagateway.conversation;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Problem;
+import io.wagateway.conversation.dto.MessageResponse;
+import io.wagateway.conversation.dto.SendMessageRequest;
+import io.wagateway.security.AdminApiKeyIdentityProvider;
+import io.wagateway.security.OpenApiDefinition;
+
+@Path("/api/v1/messages")
+@Tag(name = "Messages")
+@RolesAllowed(AdminApiKeyIdentityProvider.ROLE)
+@SecurityRequirement(name = OpenApiDefinition.ADMIN_SCHEME)
+@Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = "No or invalid admin API key", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class MessageResource {
+
+    private final MessageService service;
+
+    public MessageResource(MessageService service) {
+        this.service = service;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a message through the Graph API", description = "Takes Meta's send-message object (without messaging_product) and an optional phoneNumberId; "
+            + "sends it with messaging_product and recipient_type added, and stores it OUTBOUND with Meta's "
+            + "wamid and status accepted. Free-form messages need the customer's 24-hour window to be open; "
+            + "templates can always be sent. 429/5xx answers of the Graph API are retried with backoff "
+            + "(up to 3 retries); other errors are never retried.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = SendMessageRequest.class), examples = {
+            @ExampleObject(name = "text", value = "{\"to\": \"+16505551234\", \"type\": \"text\", "
+                    + "\"text\": {\"body\": \"Your order has shipped\"}}"),
+            @ExampleObject(name = "template", value = "{\"to\": \"+16505551234\", \"type\": \"template\", "
+                    + "\"template\": {\"name\": \"order_update\", \"language\": {\"code\": \"en_US\"}, "
+                    + "\"components\": [{\"type\": \"body\", \"parameters\": [{\"type\": \"text\", "
+                    + "\"text\": \"48213\"}]}]}}"),
+            @ExampleObject(name = "interactive buttons", value = "{\"to\": \"+16505551234\", "
+                    + "\"type\": \"interactive\", \"interactive\": {\"type\": \"button\", \"body\": {\"text\": "
+                    + "\"Confirm your order?\"}, \"action\": {\"buttons\": [{\"type\": \"reply\", \"reply\": "
+                    + "{\"id\": \"confirm\", \"title\": \"Confirm\"}}]}}}") }))
+    @APIResponse(responseCode = "201", description = "Accepted by Meta and stored", content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+    @APIResponse(responseCode = "202", description = "Accepted by Meta (messageId is its wamid) but not stored yet: "
+            + "the row is written in the background, so id and sessionId are null. Do not send it again.", content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid message (also: control characters other than tab, "
+            + "line feed and carriage return in any text), or several business numbers active and no "
+            + "phoneNumberId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Free-form message outside the 24-hour window (nothing sent), "
+            + "or no active business number", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "phoneNumberId has no active settings row", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "The Graph API refused or failed; carries Meta's code, "
+            + "errorSubcode and fbtraceId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", description = "The Graph API did not answer in time (not retried)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> send(JsonNode body) {
+        return service.send(body).map(sent -> Response.status(sent.stored() ? Response.Status.CREATED
+                : Response.Status.ACCEPTED).entity(sent.message()).build());
+    }
+
+    @POST
+    @Path("{wamid}/read")
+    @Operation(summary = "Mark an inbound message as read", description = "Sends Meta's read receipt (which also marks earlier messages of the chat as read) through "
+            + "the business number the message came in on, then sets the message's status to read.")
+    @APIResponse(responseCode = "200", description = "Marked read; the updated message", content = @Content(schema = @Schema(implementation = MessageResponse.class)))
+    @APIResponse(responseCode = "404", description = "Unknown wamid", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The message is OUTBOUND, or its business number is inactive", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "The Graph API refused or failed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<MessageResponse> markRead(
+            @Parameter(description = "Meta's wamid of the inbound message") @PathParam("wamid") String wamid) {
+        return service.markRead(wamid);
+    }
+}

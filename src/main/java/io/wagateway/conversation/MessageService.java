@@ -1,0 +1,293 @@
+package io.wagateway.conversation;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Constraints;
+import io.wagateway.common.Cursor;
+import io.wagateway.common.PageResponse;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemException;
+import io.wagateway.conversation.dto.MessageResponse;
+import io.wagateway.graph.GraphClient;
+import io.wagateway.graph.SentMessage;
+import io.wagateway.settings.SettingsCredentials;
+import io.wagateway.settings.SettingsService;
+
+/**
+ * Messages of a conversation, and sending: validate, choose the business number, check the 24-hour window
+ * (read-only session), call the Graph API with no database connection held, then store the result
+ * (one transaction). Once Meta accepted a message the answer is never an error: a row that cannot be stored
+ * is retried, then answered 202 with the wamid and written later (SendRepair).
+ */
+@ApplicationScoped
+public class MessageService {
+
+    private static final Logger LOG = Logger.getLogger(MessageService.class);
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final MessageRepository messages;
+    private final SessionRepository sessions;
+    private final SettingsService settings;
+    private final GraphClient outbound;
+    private final ObjectMapper mapper;
+    private final SendRepair repair;
+
+    /** Unique constraint of whatsapp_messages.message_id (V1): a retried store that finds its row committed. */
+    static final String WAMID_KEY = "whatsapp_messages_message_id_key";
+    /** Attempts to store a sent message before answering; the first retry waits this long, the next four times. */
+    static final int STORE_ATTEMPTS = 3;
+    static final long STORE_RETRY_DELAY_MS = 50;
+
+    public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
+            GraphClient outbound, ObjectMapper mapper, SendRepair repair) {
+        this.messages = messages;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.outbound = outbound;
+        this.mapper = mapper;
+        this.repair = repair;
+    }
+
+    /** A send's answer: the message, and whether its row is stored (201) or will be written later (202). */
+    public record SendOutcome(MessageResponse message, boolean stored) {
+    }
+
+    /** A send that passed every check: where it goes, through which number, and the exact body. */
+    record SendPlan(SendRequest request, SettingsCredentials credentials, ObjectNode payload) {
+    }
+
+    /** A read receipt to send: the inbound message and the number it came in on. */
+    record ReadPlan(UUID messageId, UUID sessionId, String wamid, SettingsCredentials credentials) {
+    }
+
+    @WithSession
+    public Uni<PageResponse<MessageResponse>> listForSession(UUID sessionId, String direction, String cursor,
+            Integer limit) {
+        int size = Cursor.limit(limit);
+        MessageDirection dir = parseDirection(direction);
+        Cursor after = Cursor.decode(cursor);
+        return sessions.findById(sessionId).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", sessionId))
+                .flatMap(session -> messages.page(sessionId, dir, after, size + 1))
+                .map(rows -> {
+                    Cursor.Slice<MessageRow> slice = Cursor.slice(rows, size, m -> new Cursor(m.createdAt(), m.id()));
+                    return new PageResponse<>(slice.rows().stream().map(MessageService::toResponse).toList(),
+                            slice.nextCursor());
+                });
+    }
+
+    /** Sends a message through the Graph API and stores it OUTBOUND with Meta's wamid. */
+    public Uni<SendOutcome> send(JsonNode body) {
+        return Uni.createFrom().item(() -> SendRequest.validate(body))
+                .flatMap(this::plan)
+                .flatMap(plan -> outbound.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                        plan.payload()).flatMap(sent -> storeAccepted(plan, sent)));
+    }
+
+    /**
+     * Stores a message Meta accepted; never fails. A failed store is retried at once a few times; still failing,
+     * the answer carries the wamid without a row id and SendRepair writes the row later.
+     */
+    Uni<SendOutcome> storeAccepted(SendPlan plan, SentMessage sent) {
+        String phoneNumberId = plan.credentials().phoneNumberId();
+        return repair.retry(() -> storeOnce(plan, sent), STORE_ATTEMPTS, STORE_RETRY_DELAY_MS)
+                .map(stored -> new SendOutcome(stored, true))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Message wamid=%s was sent via phone_number_id=%s but could not be stored (%s); "
+                            + "answering 202 and writing the row later", sent.wamid(), phoneNumberId,
+                            SendRepair.describe(failure));
+                    if (!SendRepair.isPermanent(failure)) {
+                        long size = 2L * (sent.payload().toString().length() + String.valueOf(sent.contacts()).length())
+                                + 1024;
+                        repair.submit(sent.wamid(), phoneNumberId, size, () -> storeOnce(plan, sent));
+                    } else {
+                        LOG.errorf("Message wamid=%s was sent via phone_number_id=%s but PostgreSQL refuses its row "
+                                + "(%s): the row is lost", sent.wamid(), phoneNumberId, SendRepair.describe(failure));
+                    }
+                    return new SendOutcome(unstored(plan, sent), false);
+                });
+    }
+
+    /** One store; a unique violation on the wamid means an earlier attempt committed after all. */
+    Uni<MessageResponse> storeOnce(SendPlan plan, SentMessage sent) {
+        return store(plan, sent)
+                .onFailure(f -> Constraints.isUniqueViolation(f, WAMID_KEY))
+                .recoverWithUni(f -> storedRow(sent.wamid()));
+    }
+
+    @WithSession
+    Uni<MessageResponse> storedRow(String wamid) {
+        return messages.findRowByWamid(wamid).onItem().ifNull()
+                .failWith(() -> new IllegalStateException("no row for the wamid after a unique violation"))
+                .map(MessageService::toResponse);
+    }
+
+    /** The answer for a message Meta accepted whose row is not written yet: no row or session id. */
+    private MessageResponse unstored(SendPlan plan, SentMessage sent) {
+        return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
+                GraphClient.summarize(plan.request().type(), sent.payload()), MessageStatus.ACCEPTED.wireName(),
+                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
+    public Uni<MessageResponse> markRead(String wamid) {
+        return planRead(wamid)
+                .flatMap(plan -> outbound.markRead(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                        wamid).replaceWith(plan))
+                .flatMap(this::storeRead);
+    }
+
+    @WithSession
+    Uni<SendPlan> plan(SendRequest request) {
+        return sessions.findByPhoneNumber(request.to()).flatMap(session -> {
+            if (!request.isTemplate() && (session == null
+                    || !SessionWindow.isOpen(session.lastInboundAt, Instant.now()))) {
+                throw new ProblemException(409, "Customer service window closed", windowClosedDetail(session));
+            }
+            String sessionNumber = session == null ? null : session.phoneNumberId;
+            return credentials(request.phoneNumberId(), sessionNumber, true)
+                    .map(credentials -> new SendPlan(request, credentials,
+                            GraphClient.payload(request.body(), request.to())));
+        });
+    }
+
+    @WithTransaction
+    Uni<MessageResponse> store(SendPlan plan, SentMessage sent) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String phoneNumberId = plan.credentials().phoneNumberId();
+        return sessions.upsertForOutbound(plan.request().to(), phoneNumberId, now)
+                .flatMap(sessionId -> Panache.getSession().flatMap(db -> {
+                    WhatsAppMessage message = new WhatsAppMessage();
+                    message.session = db.getReference(WhatsAppSession.class, sessionId);
+                    message.messageId = sent.wamid();
+                    message.direction = MessageDirection.OUTBOUND;
+                    message.messageType = plan.request().type();
+                    message.content = GraphClient.summarize(plan.request().type(), sent.payload());
+                    message.metadata = metadata(sent);
+                    message.status = MessageStatus.ACCEPTED.wireName();
+                    message.statusRank = MessageStatus.ACCEPTED.rank();
+                    message.statusAt = now;
+                    message.phoneNumberId = phoneNumberId;
+                    message.createdAt = now;
+                    return messages.lockWamid(sent.wamid())
+                            .flatMap(locked -> messages.persistAndFlush(message))
+                            // A status webhook may have beaten us to it: apply what it left behind.
+                            .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
+                            .flatMap(applied -> messages.findRow(message.id))
+                            .map(MessageService::toResponse);
+                }));
+    }
+
+    @WithSession
+    Uni<ReadPlan> planRead(String wamid) {
+        return messages.findReadTarget(wamid)
+                .onItem().ifNull().failWith(() -> new ProblemException(404, "Message not found",
+                        "No message with wamid " + wamid + "."))
+                .flatMap(message -> {
+                    if (message.direction() != MessageDirection.INBOUND) {
+                        throw new ProblemException(409, "Not an inbound message",
+                                "Only messages from customers can be marked as read; " + wamid + " is OUTBOUND.");
+                    }
+                    String number = message.phoneNumberId() != null ? message.phoneNumberId()
+                            : message.sessionPhoneNumberId();
+                    return credentials(number, null, false)
+                            .map(c -> new ReadPlan(message.id(), message.sessionId(), wamid, c));
+                });
+    }
+
+    @WithTransaction
+    Uni<MessageResponse> storeRead(ReadPlan plan) {
+        return messages.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .flatMap(updated -> messages.findRow(plan.messageId()))
+                .map(MessageService::toResponse);
+    }
+
+    /**
+     * The business number to use: the requested one, else the session's (if still active), else the only
+     * active one. Several active and none chosen is ambiguous (400); none active is a conflict (409).
+     */
+    private Uni<SettingsCredentials> credentials(String requested, String sessionNumber, boolean requestedByClient) {
+        if (requested != null) {
+            return settings.activeCredentials(requested).onItem().ifNull().failWith(() -> requestedByClient
+                    ? new ProblemException(new Problem("about:blank", "Unknown business number", 422,
+                            "No active settings row for phoneNumberId " + requested + "; add or activate it via "
+                                    + "/api/v1/settings.",
+                            null, null, null,
+                            List.of(new Problem.FieldError("phoneNumberId", "no active settings row"))))
+                    : new ProblemException(409, "Business number inactive", "The message came in on phone number id "
+                            + requested + ", which has no active settings row; activate it via /api/v1/settings."));
+        }
+        Uni<SettingsCredentials> fromSession = sessionNumber == null ? Uni.createFrom().nullItem()
+                : settings.activeCredentials(sessionNumber);
+        return fromSession.flatMap(found -> found != null ? Uni.createFrom().item(found)
+                : settings.activeCredentials().map(active -> {
+                    if (active.size() == 1) {
+                        return active.get(0);
+                    }
+                    if (active.isEmpty()) {
+                        throw new ProblemException(409, "No business number",
+                                "No active settings row: add a business number via /api/v1/settings first.");
+                    }
+                    throw new ProblemException(new Problem("about:blank", "Business number required", 400,
+                            active.size() + " business numbers are active; choose one with phoneNumberId.", null,
+                            null, null, List.of(new Problem.FieldError("phoneNumberId",
+                                    "required when several business numbers are active"))));
+                }));
+    }
+
+    private Map<String, Object> metadata(SentMessage sent) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("payload", mapper.convertValue(sent.payload(), JSON_OBJECT));
+        if (sent.contacts() != null && !sent.contacts().isMissingNode()) {
+            metadata.put("contacts", mapper.convertValue(sent.contacts(), Object.class));
+        }
+        if (sent.messageStatus() != null) {
+            metadata.put("message_status", sent.messageStatus());
+        }
+        return metadata;
+    }
+
+    private static String windowClosedDetail(WhatsAppSession session) {
+        String when = session == null ? "The customer has never written to this business."
+                : session.lastInboundAt == null ? "The customer has never written to this business."
+                        : "The window closed at " + SessionWindow.expiresAt(session.lastInboundAt) + ".";
+        return when + " Outside the 24-hour customer service window only approved templates can be sent "
+                + "(type \"template\"); the window reopens when the customer writes again. Nothing was sent.";
+    }
+
+    private static MessageDirection parseDirection(String direction) {
+        if (direction == null || direction.isBlank()) {
+            return null;
+        }
+        try {
+            return MessageDirection.valueOf(direction.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(new Problem("about:blank", "Validation failed", 400,
+                    "direction: must be INBOUND or OUTBOUND", null, null, null,
+                    List.of(new Problem.FieldError("direction", "must be INBOUND or OUTBOUND"))));
+        }
+    }
+
+    static MessageResponse toResponse(MessageRow m) {
+        return new MessageResponse(m.id(), m.messageId(), m.sessionId(), m.direction(), m.messageType(), m.content(),
+                m.status(), m.metadata(), m.createdAt());
+    }
+}

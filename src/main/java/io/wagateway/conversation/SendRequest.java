@@ -1,0 +1,150 @@
+package io.wagateway.conversation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemException;
+
+/** A validated send request: Meta's object as received, the recipient as digits, the type, the chosen number. */
+record SendRequest(ObjectNode body, String to, String type, String phoneNumberId) {
+
+    static final int MAX_TEXT_LENGTH = 4096;
+
+    boolean isTemplate() {
+        return "template".equals(type);
+    }
+
+    /** Checks what Meta needs to accept the message; every problem found is reported at once (400). */
+    static SendRequest validate(JsonNode request) {
+        if (request == null || !request.isObject()) {
+            throw new ProblemException(400, "Validation failed", "The body must be a JSON object.");
+        }
+        ObjectNode body = (ObjectNode) request;
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String to = text(body, "to");
+        String digits = SessionService.normalizePhone(to);
+        if (to == null || to.isBlank()) {
+            errors.add(new Problem.FieldError("to", "must not be blank"));
+        } else if (!digits.matches("\\d{6,20}")) {
+            errors.add(new Problem.FieldError("to", "must be a phone number with country code"));
+        }
+        String type = text(body, "type");
+        if (type == null || type.isBlank()) {
+            errors.add(new Problem.FieldError("type", "must not be blank"));
+        } else if (!type.matches("[a-z_]{1,40}")) {
+            errors.add(new Problem.FieldError("type", "must be a Meta message type such as text or template"));
+        } else {
+            JsonNode object = body.get(type);
+            boolean present = "contacts".equals(type) ? object != null && object.isArray()
+                    : object != null && object.isObject();
+            if (!present) {
+                errors.add(new Problem.FieldError(type, "is required for type " + type));
+            } else {
+                checkType(type, object, errors);
+            }
+        }
+        String phoneNumberId = null;
+        JsonNode pnid = body.get("phoneNumberId");
+        if (pnid != null && !pnid.isNull()) {
+            if (!pnid.isTextual() || !pnid.asText().matches("\\d{1,32}")) {
+                errors.add(new Problem.FieldError("phoneNumberId", "must contain only digits"));
+            } else {
+                phoneNumberId = pnid.asText();
+            }
+        }
+        controlCharacters(body, "", errors);
+        JsonNode context = body.get("context");
+        if (context != null && !(context.isObject() && context.path("message_id").isTextual())) {
+            errors.add(new Problem.FieldError("context.message_id", "must be the wamid of the message to quote"));
+        }
+        if (!errors.isEmpty()) {
+            String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
+                    .orElseThrow();
+            throw new ProblemException(new Problem("about:blank", "Validation failed", 400, detail, null, null, null,
+                    errors));
+        }
+        return new SendRequest(body, digits, type, phoneNumberId);
+    }
+
+    private static void checkType(String type, JsonNode object, List<Problem.FieldError> errors) {
+        switch (type) {
+            case "text" -> {
+                JsonNode text = object.get("body");
+                if (text == null || !text.isTextual() || text.asText().isBlank()) {
+                    errors.add(new Problem.FieldError("text.body", "must not be blank"));
+                } else if (text.asText().length() > MAX_TEXT_LENGTH) {
+                    errors.add(new Problem.FieldError("text.body", "must be at most " + MAX_TEXT_LENGTH + " characters"));
+                }
+            }
+            case "template" -> {
+                if (!object.path("name").isTextual() || object.path("name").asText().isBlank()) {
+                    errors.add(new Problem.FieldError("template.name", "must not be blank"));
+                }
+                if (!object.path("language").path("code").isTextual()) {
+                    errors.add(new Problem.FieldError("template.language.code", "must not be blank"));
+                }
+            }
+            case "interactive" -> {
+                if (!object.path("type").isTextual()) {
+                    errors.add(new Problem.FieldError("interactive.type", "must not be blank (button, list, ...)"));
+                }
+                if (!object.path("action").isObject()) {
+                    errors.add(new Problem.FieldError("interactive.action", "is required"));
+                }
+            }
+            case "reaction" -> {
+                if (!object.path("message_id").isTextual()) {
+                    errors.add(new Problem.FieldError("reaction.message_id", "must be the wamid to react to"));
+                }
+            }
+            default -> {
+                // Other Meta types (image, document, location, ...) are passed through for Meta to check.
+            }
+        }
+    }
+
+    /**
+     * Reports every text value (and field name) holding a C0 control other than tab, line feed and carriage
+     * return: PostgreSQL refuses U+0000 after Meta has already sent the message, and the others are no text a
+     * customer should receive. Checked before anything is sent.
+     */
+    static void controlCharacters(JsonNode node, String path, List<Problem.FieldError> errors) {
+        if (node.isTextual()) {
+            if (hasControl(node.textValue())) {
+                errors.add(new Problem.FieldError(path, "must not contain control characters (other than \\t \\n \\r)"));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                controlCharacters(node.get(i), path + "[" + i + "]", errors);
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = hasControl(field.getKey()) ? field.getKey().replaceAll("\\p{Cntrl}", "?") : field.getKey();
+                String child = path.isEmpty() ? name : path + "." + name;
+                if (name != field.getKey()) {
+                    errors.add(new Problem.FieldError(child, "field name must not contain control characters"));
+                }
+                controlCharacters(field.getValue(), child, errors);
+            }
+        }
+    }
+
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+}

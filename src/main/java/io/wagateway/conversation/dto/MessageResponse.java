@@ -1,0 +1,23 @@
+package io.wagateway.conversation.dto;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.wagateway.conversation.MessageDirection;
+
+/** One stored message, inbound or outbound. */
+@Schema(name = "Message")
+public record MessageResponse(
+        UUID id,
+        @Schema(description = "Meta's wamid", example = "wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA") String messageId,
+        UUID sessionId,
+        @Schema(example = "OUTBOUND") MessageDirection direction,
+        @Schema(description = "Meta's message type", example = "text") String messageType,
+        @Schema(description = "Text body, caption or a readable summary", example = "Your order has shipped") String content,
+        @Schema(description = "accepted, sent, delivered, read, played or failed; null for unread inbound messages", example = "accepted", nullable = true) String status,
+        @Schema(description = "Inbound: Meta's message JSON. Outbound: the payload sent and Meta's contacts answer", nullable = true) Map<String, Object> metadata,
+        Instant createdAt) {
+}

@@ -1,0 +1,75 @@
+package io.wagateway.graph;
+
+import java.util.concurrent.TimeoutException;
+
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemException;
+
+/** Turns Graph API failures into problem+json answers: 502 with Meta's code, or 504 when Meta did not answer. */
+public final class GraphProblems {
+
+    private GraphProblems() {
+    }
+
+    /**
+     * The problem for a failure of a Graph call through {@code phoneNumberId}. Problems pass through; any other
+     * failure of the HTTP client is a 502 naming the number, never a 500 (and never its message, which may
+     * quote request headers).
+     */
+    public static Throwable toProblem(Throwable failure, String phoneNumberId) {
+        if (failure instanceof GraphApiException graph) {
+            GraphError e = graph.error();
+            String detail = e.message() != null ? e.message() : "The Graph API answered HTTP " + e.httpStatus() + ".";
+            if (e.details() != null) {
+                detail += " " + e.details();
+            }
+            if (failure instanceof GraphUnavailableException) {
+                detail += " (gave up after retries)";
+            }
+            return new ProblemException(new Problem("about:blank", title(e), 502, detail, e.code(), e.errorSubcode(),
+                    e.fbtraceId(), null));
+        }
+        if (isTimeout(failure)) {
+            return new ProblemException(504, "Graph API timeout",
+                    "The Graph API did not answer in time; the message may or may not have been accepted. "
+                            + "It was not stored and not retried, to avoid sending it twice.");
+        }
+        if (failure instanceof ProblemException) {
+            return failure;
+        }
+        return new ProblemException(502, "Graph API request failed", "The request to the Graph API via phone_number_id "
+                + phoneNumberId + " failed without an answer from Meta (" + failure.getClass().getSimpleName()
+                + "); it was not stored. Check the number's settings (access token) and the Graph API base URL.");
+    }
+
+    /** The number's stored access token cannot be sent: nothing was sent, the operator must replace it. */
+    static ProblemException unusableToken(String phoneNumberId) {
+        return new ProblemException(502, "Access token unusable", "The access token stored for phone_number_id "
+                + phoneNumberId + " cannot be sent to the Graph API (empty, or holds whitespace, control or non-ASCII "
+                + "characters). Nothing was sent; replace the token with PUT /api/v1/settings/{id}.");
+    }
+
+    static String title(GraphError e) {
+        if (e.code() == null) {
+            return e.httpStatus() == 0 ? "Graph API unreachable" : "Graph API error";
+        }
+        return switch (e.code()) {
+            case 131047 -> "Customer service window closed";
+            case 131026 -> "Message undeliverable";
+            case 130429 -> "Rate limit hit";
+            case 190 -> "Access token expired or invalid";
+            default -> "Graph API error";
+        };
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException
+                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

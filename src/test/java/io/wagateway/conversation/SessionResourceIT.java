@@ -1,0 +1,8 @@
+package io.wagateway.conversation;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same black-box tests against the packaged application. */
+@QuarkusIntegrationTest
+class SessionResourceIT extends SessionResourceTest {
+}

@@ -1,8 +1,0 @@
-package io.wagateway.message;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** The same end-to-end flow against the packaged application. */
-@QuarkusIntegrationTest
-class ConversationFlowIT extends ConversationFlowTest {
-}

@@ -1,8 +1,0 @@
-package io.wagateway.message;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** The same black-box tests against the packaged application. */
-@QuarkusIntegrationTest
-class MessageResourceIT extends MessageResourceTest {
-}

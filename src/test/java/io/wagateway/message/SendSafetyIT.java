@@ -1,8 +1,0 @@
-package io.wagateway.message;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** The same checks against the packaged application (prod profile: JSON logs). */
-@QuarkusIntegrationTest
-class SendSafetyIT extends SendSafetyTest {
-}
