@@ -143,7 +143,7 @@ public class MessageService {
     /** The answer for a message Meta accepted whose row is not written yet: no row or session id. */
     private MessageResponse unstored(SendPlan plan, SentMessage sent) {
         return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
-                GraphClient.summarize(plan.request().type(), sent.payload()), MessageStatus.ACCEPTED.wireName(),
+                ContentSummary.of(sent.payload()), MessageStatus.ACCEPTED.wireName(),
                 metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS));
     }
 
@@ -180,7 +180,7 @@ public class MessageService {
                     message.messageId = sent.wamid();
                     message.direction = MessageDirection.OUTBOUND;
                     message.messageType = plan.request().type();
-                    message.content = GraphClient.summarize(plan.request().type(), sent.payload());
+                    message.content = ContentSummary.of(sent.payload());
                     message.metadata = metadata(sent);
                     message.status = MessageStatus.ACCEPTED.wireName();
                     message.statusRank = MessageStatus.ACCEPTED.rank();

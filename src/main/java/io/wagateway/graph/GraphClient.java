@@ -109,30 +109,4 @@ public class GraphClient {
             LOG.warnf("Graph API %s failed via phone_number_id=%s: %s", what, phoneNumberId, f.getClass().getName());
         }
     }
-
-    /** A readable one-line summary of an outgoing message, stored as its content. */
-    public static String summarize(String type, ObjectNode payload) {
-        JsonNode object = payload.path(type);
-        return switch (type) {
-            case "text" -> object.path("body").asText("");
-            case "template" -> "template: " + object.path("name").asText("?") + " ("
-                    + object.path("language").path("code").asText("?") + ")";
-            case "interactive" -> {
-                String body = object.path("body").path("text").asText("");
-                yield body.isEmpty() ? "interactive: " + object.path("type").asText("?") : body;
-            }
-            case "reaction" -> {
-                String emoji = object.path("emoji").asText("");
-                yield emoji.isEmpty() ? "reaction removed" : "reaction " + emoji;
-            }
-            case "image", "video", "audio", "document", "sticker" -> {
-                String caption = object.path("caption").asText(object.path("filename").asText(""));
-                yield caption.isEmpty() ? type : type + ": " + caption;
-            }
-            case "location" -> "location: " + object.path("name").asText(
-                    object.path("latitude").asText("?") + "," + object.path("longitude").asText("?"));
-            case "contacts" -> "contacts: " + payload.path("contacts").size();
-            default -> type;
-        };
-    }
 }

@@ -3,26 +3,19 @@ package io.wagateway.security;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.quarkus.runtime.Startup;
-import io.wagateway.webhook.WebhookConfig;
-
 /**
- * Refuses to start with a configured app secret ({@code gateway.whatsapp.app-secrets}) that is too short or
+ * The startup check of configured secrets: refuses a configured app secret ({@code gateway.whatsapp.app-secrets}) that is too
+ * short or
  * holds whitespace or control characters: such a secret never matches Meta's signature, or is guessable.
- * Admin keys are checked by AdminKeyVerifier, the same way.
+ * Admin keys are checked by AdminKeyVerifier, the same way; the webhook's AppSecretsCheck runs this at startup.
  */
-@Startup
-@ApplicationScoped
-public class ConfiguredSecretsCheck {
+public final class ConfiguredSecretsCheck {
 
-    public ConfiguredSecretsCheck(WebhookConfig webhook) {
-        appSecrets(webhook.appSecrets());
+    private ConfiguredSecretsCheck() {
     }
 
     /** Checks each configured secret (edges stripped, as they are when used); the message never quotes one. */
-    static void appSecrets(Optional<List<String>> secrets) {
+    public static void appSecrets(Optional<List<String>> secrets) {
         check("gateway.whatsapp.app-secrets (GATEWAY_WHATSAPP_APP_SECRETS)", "secret", secrets,
                 SecretRules.MIN_APP_SECRET);
     }

@@ -22,6 +22,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogContext;
 import io.wagateway.common.LogThrottle;
+import io.wagateway.conversation.ContentSummary;
 import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.InboundRow;
 import io.wagateway.conversation.MessageStatus;
@@ -33,7 +34,6 @@ import io.wagateway.webhook.payload.Delivery;
 import io.wagateway.webhook.payload.DeliveryParser;
 import io.wagateway.webhook.payload.InboundMessage;
 import io.wagateway.webhook.payload.Keys;
-import io.wagateway.webhook.payload.MessageContent;
 import io.wagateway.webhook.payload.Routing;
 import io.wagateway.webhook.payload.StatusUpdate;
 import io.wagateway.webhook.payload.WebhookError;
@@ -498,7 +498,7 @@ public class IngestService {
         return new InboundRow(StorableText.text(message.waId()),
                 StorableText.text(message.contactName()), StorableText.text(message.from()),
                 StorableText.text(message.routing().phoneNumberId()), message.timestamp(),
-                StorableText.text(message.id()), StorableText.text(MessageContent.of(message.raw())),
+                StorableText.text(message.id()), StorableText.text(ContentSummary.of(message.raw())),
                 StorableText.text(type), json(metadata));
     }
 

@@ -161,7 +161,7 @@ class MessageResourceTest {
 
         Response sent = send("""
                 {"to": "%s", "type": "template", "phoneNumberId": "%s", "template": %s}""".formatted(phone, number, template));
-        sent.then().statusCode(201).body("content", Matchers.equalTo("template: order_update (en_US)"))
+        sent.then().statusCode(201).body("content", Matchers.equalTo("[template: order_update (en_US)]"))
                 .body("messageType", Matchers.equalTo("template"));
         graph.verifyThat(1, postRequestedFor(urlEqualTo(messagesPath(number))).withRequestBody(equalToJson("""
                 {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "+%s",

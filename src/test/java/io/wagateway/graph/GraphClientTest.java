@@ -29,27 +29,6 @@ class GraphClientTest {
     }
 
     @Test
-    void contentIsAReadableSummary() throws Exception {
-        assertThat(GraphClient.summarize("text", node("{\"text\": {\"body\": \"Hello\"}}"))).isEqualTo("Hello");
-        assertThat(GraphClient.summarize("template",
-                node("{\"template\": {\"name\": \"order_update\", \"language\": {\"code\": \"en_US\"}}}")))
-                .isEqualTo("template: order_update (en_US)");
-        assertThat(GraphClient.summarize("interactive",
-                node("{\"interactive\": {\"type\": \"list\", \"body\": {\"text\": \"Pick one\"}}}"))).isEqualTo("Pick one");
-        assertThat(GraphClient.summarize("interactive", node("{\"interactive\": {\"type\": \"cta_url\"}}")))
-                .isEqualTo("interactive: cta_url");
-        assertThat(GraphClient.summarize("reaction", node("{\"reaction\": {\"emoji\": \"\\uD83D\\uDC4D\"}}")))
-                .isEqualTo("reaction \uD83D\uDC4D");
-        assertThat(GraphClient.summarize("reaction", node("{\"reaction\": {\"emoji\": \"\"}}")))
-                .isEqualTo("reaction removed");
-        assertThat(GraphClient.summarize("image", node("{\"image\": {\"id\": \"1\", \"caption\": \"Shoe\"}}")))
-                .isEqualTo("image: Shoe");
-        assertThat(GraphClient.summarize("document", node("{\"document\": {\"filename\": \"a.pdf\"}}")))
-                .isEqualTo("document: a.pdf");
-        assertThat(GraphClient.summarize("sticker", node("{\"sticker\": {\"id\": \"1\"}}"))).isEqualTo("sticker");
-    }
-
-    @Test
     void graphErrorsBecome502ProblemsWithMetasFieldsAndClearTitles() throws Exception {
         GraphError error = GraphError.from(400, node("""
                 {"message": "(#131026) Message undeliverable", "type": "OAuthException", "code": 131026,
