@@ -1,10 +1,12 @@
--- Applies (and removes) the statuses kept for a message that was just stored: the highest rank wins.
+-- Applies (and removes) the statuses kept for a message that was just stored: the highest rank wins (then the
+-- latest), only if above the row's rank; a failure keeps its errors. One statement, so the kept rows are consumed
+-- exactly when applied. The send path (after outbound-message.sql) and the send repair both run it.
 -- Runs after pg_advisory_xact_lock(hashtext(wamid)). Parameter: $1 wamid.
 WITH pending AS (
     DELETE FROM whatsapp_pending_statuses WHERE message_id = $1
     RETURNING status, status_rank, status_at, errors
 ), best AS (
-    SELECT * FROM pending ORDER BY status_rank DESC LIMIT 1
+    SELECT * FROM pending ORDER BY status_rank DESC, status_at DESC NULLS LAST LIMIT 1
 )
 UPDATE whatsapp_messages m
    SET status = best.status, status_rank = best.status_rank, status_at = best.status_at,

@@ -6,10 +6,12 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,13 +20,19 @@ import io.wagateway.common.DataErrors;
 import io.wagateway.common.SqlFiles;
 
 /**
- * The SQL of webhook ingestion, run on the reactive PostgreSQL client directly: each step is one native
- * statement ({@code INSERT ... ON CONFLICT}, a monotonic {@code UPDATE}) that JPQL cannot express, and a
- * lone inbound message is stored in a single round trip. The statements live in {@code db/conversation/*.sql}
- * (the benchmark's pgbench script is generated from the same file).
+ * The one writer of the conversation tables (customers, sessions, messages, pending statuses, tombstones): the
+ * webhook ingest, the send path and the admin API write only through it, on the reactive PostgreSQL client. It owns
+ * the lock order (customer profile, then session, then the per-wamid advisory lock), the per-wamid lock that
+ * serialises a message's store with its statuses, and the deadlock retry. Each step is one statement in
+ * {@code db/conversation/*.sql} ({@code INSERT ... ON CONFLICT}, monotonic {@code UPDATE}s, {@code unnest} arrays);
+ * a lone inbound message is stored in a single round trip (the benchmark's pgbench script is generated from the
+ * same file). Hibernate only reads these tables (the Panache repositories of the admin API).
  */
 @ApplicationScoped
 public class ConversationWrites {
+
+    /** Unique constraint of whatsapp_messages.message_id (V1): a retried send store that finds its row committed. */
+    public static final String WAMID_KEY = "whatsapp_messages_message_id_key";
 
     /** Serialises everything that touches one wamid's status (webhook statuses, outbound sends) per transaction. */
     public static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
@@ -117,16 +125,6 @@ public class ConversationWrites {
                 });
     }
 
-    /**
-     * Applies the statuses kept for a message that was just stored (call in the storing transaction, e.g.
-     * after an outbound send). Takes the wamid's lock, so a status webhook racing the send is never lost.
-     */
-    public Uni<Void> applyPendingStatuses(SqlClient tx, String wamid) {
-        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(wamid))
-                .chain(() -> tx.preparedQuery(applyPending).execute(Tuple.of(wamid)))
-                .replaceWithVoid();
-    }
-
     private static OffsetDateTime utc(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
@@ -150,5 +148,71 @@ public class ConversationWrites {
     private static boolean isConflict(Throwable failure) {
         return failure instanceof PgException pg
                 && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+    }
+
+    // Sends, read receipts and the admin API's changes: each one transaction of its own on the pool.
+
+    private final String insertOutbound = SqlFiles.load("conversation/outbound-message.sql");
+    private final String markRead = SqlFiles.load("conversation/message-read.sql");
+    private final String updateSession = SqlFiles.load("conversation/session-update.sql");
+    private final String markDeletion = SqlFiles.load("conversation/session-delete-mark.sql");
+    private final String lockSession = SqlFiles.load("conversation/session-lock.sql");
+    private final String deleteSession = SqlFiles.load("conversation/session-delete.sql");
+
+    private final Pool pool;
+
+    public ConversationWrites(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A message Meta accepted, to be stored OUTBOUND ({@code outbound-message.sql}). */
+    public record OutboundRow(String phoneNumber, String phoneNumberId, String wamid, String messageType,
+            String content, String metadataJson, MessageStatus status, Instant at) {
+    }
+
+    /**
+     * Stores a sent message under its wamid's lock, with its session, and applies the statuses a webhook kept for it
+     * meanwhile; returns the message's id. A wamid stored before fails with a unique violation of {@link #WAMID_KEY}.
+     */
+    public Uni<UUID> storeOutbound(OutboundRow row) {
+        Tuple params = Tuple.tuple().addValue(row.phoneNumber()).addValue(row.phoneNumberId()).addValue(utc(row.at()))
+                .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content()).addValue(row.metadataJson())
+                .addValue(row.status().wireName()).addValue(row.status().rank());
+        return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(row.wamid()))
+                .chain(() -> tx.preparedQuery(insertOutbound).execute(params))
+                .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
+                        .replaceWith(inserted.iterator().next().getUUID("id")))));
+    }
+
+    /** Our read receipt for message {@code id}: status read, never backwards. True when the status moved. */
+    public Uni<Boolean> markRead(UUID id, Instant at) {
+        return pool.preparedQuery(markRead).execute(Tuple.tuple().addValue(id).addValue(MessageStatus.READ.wireName())
+                .addValue(MessageStatus.READ.rank()).addValue(utc(at))).map(result -> result.rowCount() > 0);
+    }
+
+    /**
+     * Sets a session's state (null keeps it) and, when {@code replaceContext}, its context data (JSON text, null
+     * clears it); always moves updated_at to {@code at}. False when there is no such session.
+     */
+    public Uni<Boolean> updateSession(UUID id, SessionState state, boolean replaceContext, String contextJson,
+            Instant at) {
+        return pool.preparedQuery(updateSession).execute(Tuple.tuple().addValue(id)
+                .addValue(state == null ? null : state.name()).addValue(replaceContext).addValue(contextJson)
+                .addValue(utc(at))).map(result -> result.iterator().hasNext());
+    }
+
+    /**
+     * Deletes a session with its messages and keeps tombstones (the wamids, and the deletion time on the customer's
+     * profile), so that Meta's retries of the conversation are not stored again. Locks in the ingest's order: the
+     * profile rows, then the session row; the wamids are read once the session is locked, so a message committed
+     * meanwhile gets its tombstone too. False when there is no such session.
+     */
+    public Uni<Boolean> deleteSession(UUID id) {
+        Tuple session = Tuple.of(id);
+        return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(markDeletion).execute(session)
+                .chain(profiles -> profiles.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : tx.preparedQuery(lockSession).execute(session)
+                                .chain(() -> tx.preparedQuery(deleteSession).execute(session))
+                                .map(deleted -> deleted.rowCount() > 0))));
     }
 }

@@ -1,6 +1,5 @@
 package io.wagateway.conversation;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,45 +84,5 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
                                 return latest;
                             });
                 }));
-    }
-
-    /**
-     * Serialises, per wamid, storing a message with storing a status for it, until the transaction ends.
-     * Without it a status webhook could miss our uncommitted row and park its status in
-     * whatsapp_pending_statuses just after we looked there, leaving it unapplied. The webhook takes the very
-     * same lock (ConversationWrites.LOCK_WAMID: same key, hashtext(wamid)) before "update the message, else
-     * park the status".
-     */
-    public Uni<Void> lockWamid(String wamid) {
-        return getSession().flatMap(session -> session.createNativeQuery(
-                "select 1 from (select pg_advisory_xact_lock(hashtext(:wamid))) as locked")
-                .setParameter("wamid", wamid).getSingleResult()).replaceWithVoid();
-    }
-
-    /**
-     * Applies the statuses that arrived (webhook) before the message row existed, then deletes them: the
-     * highest rank wins, only if above the row's current rank; a failure keeps its errors. One statement
-     * (data-modifying CTE) so the pending rows are consumed exactly when applied.
-     */
-    public Uni<Integer> applyPendingStatuses(String wamid) {
-        return getSession().flatMap(session -> session.createNativeQuery("""
-                with pending as (
-                    delete from whatsapp_pending_statuses where message_id = :wamid
-                    returning status, status_rank, status_at, errors
-                ), best as (
-                    select * from pending order by status_rank desc, status_at desc nulls last limit 1
-                )
-                update whatsapp_messages m
-                   set status = best.status, status_rank = best.status_rank, status_at = best.status_at,
-                       status_errors = coalesce(best.errors, m.status_errors)
-                  from best
-                 where m.message_id = :wamid and m.status_rank < best.status_rank
-                """).setParameter("wamid", wamid).executeUpdate());
-    }
-
-    /** Our read receipt for an inbound message: status read, never moving a status backwards. */
-    public Uni<Integer> markRead(UUID id, Instant at) {
-        return update("status = ?1, statusRank = ?2, statusAt = ?3 where id = ?4 and statusRank < ?2",
-                MessageStatus.READ.wireName(), MessageStatus.READ.rank(), at, id);
     }
 }

@@ -16,9 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
@@ -47,22 +45,22 @@ public class MessageService {
     private final MessageRepository messages;
     private final SessionRepository sessions;
     private final SettingsService settings;
-    private final GraphClient outbound;
+    private final GraphClient graph;
+    private final ConversationWrites writes;
     private final ObjectMapper mapper;
     private final SendRepair repair;
 
-    /** Unique constraint of whatsapp_messages.message_id (V1): a retried store that finds its row committed. */
-    static final String WAMID_KEY = "whatsapp_messages_message_id_key";
     /** Attempts to store a sent message before answering; the first retry waits this long, the next four times. */
     static final int STORE_ATTEMPTS = 3;
     static final long STORE_RETRY_DELAY_MS = 50;
 
     public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
-            GraphClient outbound, ObjectMapper mapper, SendRepair repair) {
+            GraphClient graph, ConversationWrites writes, ObjectMapper mapper, SendRepair repair) {
         this.messages = messages;
         this.sessions = sessions;
         this.settings = settings;
-        this.outbound = outbound;
+        this.graph = graph;
+        this.writes = writes;
         this.mapper = mapper;
         this.repair = repair;
     }
@@ -98,7 +96,7 @@ public class MessageService {
     public Uni<SendOutcome> send(JsonNode body) {
         return Uni.createFrom().item(() -> SendRequest.validate(body))
                 .flatMap(this::plan)
-                .flatMap(plan -> outbound.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                .flatMap(plan -> graph.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
                         plan.payload()).flatMap(sent -> storeAccepted(plan, sent)));
     }
 
@@ -129,7 +127,7 @@ public class MessageService {
     /** One store; a unique violation on the wamid means an earlier attempt committed after all. */
     Uni<MessageResponse> storeOnce(SendPlan plan, SentMessage sent) {
         return store(plan, sent)
-                .onFailure(f -> Constraints.isUniqueViolation(f, WAMID_KEY))
+                .onFailure(f -> Constraints.isUniqueViolation(f, ConversationWrites.WAMID_KEY))
                 .recoverWithUni(f -> storedRow(sent.wamid()));
     }
 
@@ -150,7 +148,7 @@ public class MessageService {
     /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
     public Uni<MessageResponse> markRead(String wamid) {
         return planRead(wamid)
-                .flatMap(plan -> outbound.markRead(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
+                .flatMap(plan -> graph.markRead(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
                         wamid).replaceWith(plan))
                 .flatMap(this::storeRead);
     }
@@ -169,31 +167,13 @@ public class MessageService {
         });
     }
 
-    @WithTransaction
+    /** One transaction through the conversation writer, then the stored row as the admin API shows it. */
     Uni<MessageResponse> store(SendPlan plan, SentMessage sent) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        String phoneNumberId = plan.credentials().phoneNumberId();
-        return sessions.upsertForOutbound(plan.request().to(), phoneNumberId, now)
-                .flatMap(sessionId -> Panache.getSession().flatMap(db -> {
-                    WhatsAppMessage message = new WhatsAppMessage();
-                    message.session = db.getReference(WhatsAppSession.class, sessionId);
-                    message.messageId = sent.wamid();
-                    message.direction = MessageDirection.OUTBOUND;
-                    message.messageType = plan.request().type();
-                    message.content = ContentSummary.of(sent.payload());
-                    message.metadata = metadata(sent);
-                    message.status = MessageStatus.ACCEPTED.wireName();
-                    message.statusRank = MessageStatus.ACCEPTED.rank();
-                    message.statusAt = now;
-                    message.phoneNumberId = phoneNumberId;
-                    message.createdAt = now;
-                    return messages.lockWamid(sent.wamid())
-                            .flatMap(locked -> messages.persistAndFlush(message))
-                            // A status webhook may have beaten us to it: apply what it left behind.
-                            .flatMap(saved -> messages.applyPendingStatuses(sent.wamid()))
-                            .flatMap(applied -> messages.findRow(message.id))
-                            .map(MessageService::toResponse);
-                }));
+        ConversationWrites.OutboundRow row = new ConversationWrites.OutboundRow(plan.request().to(),
+                plan.credentials().phoneNumberId(), sent.wamid(), plan.request().type(), ContentSummary.of(sent.payload()),
+                json(metadata(sent)), MessageStatus.ACCEPTED, now);
+        return writes.storeOutbound(row).chain(this::storedRow);
     }
 
     @WithSession
@@ -213,11 +193,14 @@ public class MessageService {
                 });
     }
 
-    @WithTransaction
     Uni<MessageResponse> storeRead(ReadPlan plan) {
-        return messages.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
-                .flatMap(updated -> messages.findRow(plan.messageId()))
-                .map(MessageService::toResponse);
+        return writes.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .chain(() -> storedRow(plan.messageId()));
+    }
+
+    @WithSession
+    Uni<MessageResponse> storedRow(UUID id) {
+        return messages.findRow(id).map(MessageService::toResponse);
     }
 
     /**
@@ -263,6 +246,14 @@ public class MessageService {
             metadata.put("message_status", sent.messageStatus());
         }
         return metadata;
+    }
+
+    private String json(Map<String, Object> value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String windowClosedDetail(WhatsAppSession session) {

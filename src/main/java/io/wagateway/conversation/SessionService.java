@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.ApiConfig;
 import io.wagateway.common.Cursor;
@@ -39,12 +38,15 @@ public class SessionService {
 
     private final SessionRepository sessions;
     private final MessageRepository messages;
+    private final ConversationWrites writes;
     private final ObjectMapper mapper;
     private final long contextDataMaxBytes;
 
-    public SessionService(SessionRepository sessions, MessageRepository messages, ObjectMapper mapper, ApiConfig api) {
+    public SessionService(SessionRepository sessions, MessageRepository messages, ConversationWrites writes,
+            ObjectMapper mapper, ApiConfig api) {
         this.sessions = sessions;
         this.messages = messages;
+        this.writes = writes;
         this.mapper = mapper;
         this.contextDataMaxBytes = api.contextDataMaxSize().asLongValue();
     }
@@ -72,34 +74,42 @@ public class SessionService {
         return find(id).flatMap(this::withLastMessage);
     }
 
-    @WithTransaction
+    /** Sets state and/or context data through the conversation writer; every PATCH touches updatedAt. */
     public Uni<SessionResponse> patch(UUID id, PatchSessionRequest request) {
         SessionState state = parseState(request.state());
         Map<String, Object> context = contextData(request.contextData());
-        return find(id).flatMap(session -> {
-            if (state != null) {
-                session.state = state;
-            }
-            if (request.contextData() != null) {
-                session.contextData = context;
-            }
-            // Every PATCH touches the row, even one that changes nothing (clients poll updatedSince).
-            session.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return sessions.flush()
-                    .invoke(() -> LOG.infof("Session %s updated (state=%s)", session.id, session.state))
-                    .replaceWith(session);
-        }).flatMap(this::withLastMessage);
+        boolean replaceContext = request.contextData() != null;
+        return writes.updateSession(id, state, replaceContext, replaceContext ? json(context) : null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .invoke(found -> {
+                    if (!found) {
+                        throw ProblemException.notFound("Session", id);
+                    }
+                    LOG.infof("Session %s updated (state=%s, contextData %s)", id, state == null ? "kept" : state,
+                            replaceContext ? "replaced" : "kept");
+                })
+                .chain(() -> get(id));
     }
 
-    @WithTransaction
     public Uni<Void> delete(UUID id) {
         // Messages go with it (ON DELETE CASCADE); their tombstones stay, so Meta's retries do not bring it back.
-        return sessions.deleteWithTombstones(id).invoke(deleted -> {
+        return writes.deleteSession(id).invoke(deleted -> {
             if (!deleted) {
                 throw ProblemException.notFound("Session", id);
             }
             LOG.infof("Session %s deleted with its messages", id);
         }).replaceWithVoid();
+    }
+
+    private String json(Map<String, Object> value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Uni<WhatsAppSession> find(UUID id) {

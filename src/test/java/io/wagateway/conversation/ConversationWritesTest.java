@@ -195,11 +195,7 @@ class ConversationWritesTest {
         asserter.assertEquals(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "sent", (short) 2, at,
                 null, "{}")), StatusOutcome.PENDING);
         // The send stores the message, then applies what was kept: the highest rank wins and the rows go.
-        asserter.execute(() -> pool.withTransaction(tx -> tx.preparedQuery("""
-                with s as (insert into whatsapp_sessions (phone_number, updated_at) values ($1, now()) returning id)
-                insert into whatsapp_messages (session_id, message_id, direction, content, status, status_rank)
-                select s.id, $2, 'OUTBOUND', 'out', 'accepted', 1 from s""").execute(Tuple.of(phone, id))
-                .chain(() -> repository.applyPendingStatuses(tx, id))));
+        asserter.execute(() -> repository.storeOutbound(outbound(phone, id)));
         asserter.assertEquals(() -> pool.preparedQuery("select status from whatsapp_messages where message_id = $1")
                 .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getString(0)), "delivered");
         asserter.assertEquals(() -> pool.preparedQuery("select count(*) from whatsapp_pending_statuses where message_id = $1")
@@ -237,5 +233,82 @@ class ConversationWritesTest {
                 null, "{}", "number-b")), StatusOutcome.APPLIED);
         asserter.assertEquals(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "read", (short) 4, at,
                 null, "{}", null)), StatusOutcome.APPLIED);
+    }
+
+    private static ConversationWrites.OutboundRow outbound(String phone, String wamid) {
+        return new ConversationWrites.OutboundRow(phone, "118234567890123", wamid, "text", "out",
+                "{\"payload\":{}}", MessageStatus.ACCEPTED, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+
+    @Test
+    @RunOnVertxContext
+    void aSendIsStoredOnceWithItsSessionAndARepeatMeetsTheWamidKey(UniAsserter asserter) {
+        String phone = "34" + System.nanoTime() % 1_000_000_000L;
+        String id = wamid();
+        asserter.execute(() -> repository.storeOutbound(outbound(phone, id)));
+        asserter.assertFailedWith(() -> repository.storeOutbound(outbound(phone, id)),
+                failure -> assertThat(io.wagateway.common.Constraints.isUniqueViolation(failure,
+                        ConversationWrites.WAMID_KEY)).isTrue());
+        asserter.assertEquals(() -> one("""
+                select m.direction || ' ' || m.status || ' ' || m.status_rank || ' ' || s.state || ' ' || s.phone_number_id
+                  from whatsapp_messages m join whatsapp_sessions s on s.id = m.session_id where m.message_id = $1""", id)
+                .map(row -> row.getString(0)), "OUTBOUND accepted 1 IDLE 118234567890123");
+        asserter.assertEquals(() -> one("select count(*) from whatsapp_sessions where phone_number = $1", phone)
+                .map(row -> row.getLong(0)), 1L);
+    }
+
+    @Test
+    @RunOnVertxContext
+    void aReadReceiptNeverMovesAStatusBackwards(UniAsserter asserter) {
+        String phone = "35" + System.nanoTime() % 1_000_000_000L;
+        String id = wamid();
+        asserter.execute(() -> repository.storeOutbound(outbound(phone, id)));
+        asserter.execute(() -> pool.withTransaction(tx -> repository.applyStatus(tx, id, "failed", (short) 10,
+                Instant.now(), null, "{}")));
+        asserter.assertEquals(() -> one("select id from whatsapp_messages where message_id = $1", id)
+                .chain(row -> repository.markRead(row.getUUID(0), Instant.now())), false);
+        asserter.assertEquals(() -> one("select status from whatsapp_messages where message_id = $1", id)
+                .map(row -> row.getString(0)), "failed");
+    }
+
+    @Test
+    @RunOnVertxContext
+    void aSessionChangeKeepsWhatItLeavesOutAndAnUnknownSessionIsNotFound(UniAsserter asserter) {
+        String phone = "36" + System.nanoTime() % 1_000_000_000L;
+        String id = wamid();
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        asserter.execute(() -> repository.storeOutbound(outbound(phone, id)));
+        asserter.assertEquals(() -> sessionOf(phone).chain(session -> repository.updateSession(session,
+                SessionState.CHECKOUT, true, "{\"cart\":1}", at)), true);
+        asserter.assertEquals(() -> sessionOf(phone).chain(session -> repository.updateSession(session, null, false,
+                null, at)), true);
+        asserter.assertEquals(() -> one("select state || ' ' || context_data::text from whatsapp_sessions "
+                + "where phone_number = $1", phone).map(row -> row.getString(0)), "CHECKOUT {\"cart\": 1}");
+        asserter.assertEquals(() -> sessionOf(phone).chain(session -> repository.updateSession(session, null, true,
+                null, at)), true);
+        asserter.assertEquals(() -> one("select state || ' ' || coalesce(context_data::text, 'none') "
+                + "from whatsapp_sessions where phone_number = $1", phone).map(row -> row.getString(0)), "CHECKOUT none");
+        asserter.assertEquals(() -> repository.updateSession(UUID.randomUUID(), SessionState.IDLE, false, null, at),
+                false);
+    }
+
+    @Test
+    @RunOnVertxContext
+    void aDeletedSessionLeavesTombstonesAndIsGoneForGood(UniAsserter asserter) {
+        String phone = "37" + System.nanoTime() % 1_000_000_000L;
+        String id = wamid();
+        asserter.execute(() -> repository.storeOutbound(outbound(phone, id)));
+        asserter.assertEquals(() -> sessionOf(phone).chain(repository::deleteSession), true);
+        asserter.assertEquals(() -> one("select count(*) from whatsapp_deleted_messages where message_id = $1", id)
+                .map(row -> row.getLong(0)), 1L);
+        asserter.assertEquals(() -> one("select count(*) from customer_profiles where wa_id = $1 "
+                + "and conversation_deleted_at is not null", phone).map(row -> row.getLong(0)), 1L);
+        asserter.assertEquals(() -> one("select count(*) from whatsapp_messages where message_id = $1", id)
+                .map(row -> row.getLong(0)), 0L);
+        asserter.assertEquals(() -> repository.deleteSession(UUID.randomUUID()), false);
+    }
+
+    private Uni<UUID> sessionOf(String phone) {
+        return one("select id from whatsapp_sessions where phone_number = $1", phone).map(row -> row.getUUID(0));
     }
 }
