@@ -44,7 +44,7 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
 
     /** The message with this wamid; null when unknown. */
     public Uni<MessageRow> findRowByWamid(String wamid) {
-        return getSession().flatMap(session -> session.createQuery(MessageRow.SELECT + "where m.messageId = :wamid",
+        return getSession().flatMap(session -> session.createQuery(MessageRow.SELECT + "where m.wamid = :wamid",
                 MessageRow.class).setParameter("wamid", wamid).getSingleResultOrNull());
     }
 
@@ -52,7 +52,7 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
     Uni<ReadTarget> findReadTarget(String wamid) {
         return getSession().flatMap(session -> session.createQuery("""
                 select new io.wagateway.conversation.ReadTarget(m.id, s.id, m.direction, m.phoneNumberId, s.phoneNumberId)
-                  from WhatsAppMessage m join m.session s where m.messageId = :wamid""", ReadTarget.class)
+                  from WhatsAppMessage m join m.session s where m.wamid = :wamid""", ReadTarget.class)
                 .setParameter("wamid", wamid).getSingleResultOrNull());
     }
 
@@ -75,9 +75,9 @@ public class MessageRepository implements PanacheRepositoryBase<WhatsAppMessage,
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(Map.<UUID, MessageRow> of());
                     }
-                    List<UUID> messageIds = rows.stream().map(id -> UUID.fromString(String.valueOf(id))).toList();
+                    List<UUID> latestIds = rows.stream().map(id -> UUID.fromString(String.valueOf(id))).toList();
                     return session.createQuery(MessageRow.SELECT + "where m.id in (:ids)", MessageRow.class)
-                            .setParameter("ids", messageIds).getResultList()
+                            .setParameter("ids", latestIds).getResultList()
                             .map(found -> {
                                 Map<UUID, MessageRow> latest = new HashMap<>();
                                 found.forEach(row -> latest.put(row.sessionId(), row));

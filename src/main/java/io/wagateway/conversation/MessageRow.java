@@ -11,10 +11,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * cannot read a JSON array (status_errors of a failed message) into an entity attribute.
  */
 @RegisterForReflection(methods = false, fields = false)
-public record MessageRow(UUID id, String messageId, UUID sessionId, MessageDirection direction, String messageType,
+public record MessageRow(UUID id, String wamid, UUID sessionId, MessageDirection direction, String messageType,
         String content, String status, Map<String, Object> metadata, Instant createdAt) {
 
     /** HQL constructor expression of this record over alias {@code m}. */
-    static final String SELECT = "select new io.wagateway.conversation.MessageRow(m.id, m.messageId, m.session.id, "
+    static final String SELECT = "select new io.wagateway.conversation.MessageRow(m.id, m.wamid, m.session.id, "
             + "m.direction, m.messageType, m.content, m.status, m.metadata, m.createdAt) from WhatsAppMessage m ";
 }

@@ -74,7 +74,7 @@ public class MessageService {
     }
 
     /** A read receipt to send: the inbound message and the number it came in on. */
-    record ReadPlan(UUID messageId, UUID sessionId, String wamid, SettingsCredentials credentials) {
+    record ReadPlan(UUID id, UUID sessionId, String wamid, SettingsCredentials credentials) {
     }
 
     @WithSession
@@ -194,8 +194,8 @@ public class MessageService {
     }
 
     Uni<MessageResponse> storeRead(ReadPlan plan) {
-        return writes.markRead(plan.messageId(), Instant.now().truncatedTo(ChronoUnit.MICROS))
-                .chain(() -> storedRow(plan.messageId()));
+        return writes.markRead(plan.id(), Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .chain(() -> storedRow(plan.id()));
     }
 
     @WithSession
@@ -278,7 +278,7 @@ public class MessageService {
     }
 
     static MessageResponse toResponse(MessageRow m) {
-        return new MessageResponse(m.id(), m.messageId(), m.sessionId(), m.direction(), m.messageType(), m.content(),
+        return new MessageResponse(m.id(), m.wamid(), m.sessionId(), m.direction(), m.messageType(), m.content(),
                 m.status(), m.metadata(), m.createdAt());
     }
 }

@@ -128,7 +128,7 @@ public class SessionService {
                 s.lastMessageAt, SessionWindow.isOpen(s.lastInboundAt, now), SessionWindow.expiresAt(s.lastInboundAt),
                 s.createdAt, s.updatedAt,
                 last == null ? null
-                        : new LastMessage(last.id(), last.messageId(), last.direction(), last.messageType(),
+                        : new LastMessage(last.id(), last.wamid(), last.direction(), last.messageType(),
                                 last.content(), last.status(), last.createdAt()));
     }
 

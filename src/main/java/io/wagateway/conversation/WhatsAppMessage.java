@@ -34,7 +34,7 @@ public class WhatsAppMessage {
     public WhatsAppSession session;
 
     @Column(name = "message_id", nullable = false, unique = true)
-    public String messageId;
+    public String wamid;
 
     @Enumerated(EnumType.STRING)
     @JdbcTypeCode(SqlTypes.NAMED_ENUM)
