@@ -18,7 +18,7 @@ import io.quarkus.runtime.StartupEvent;
  * <li>A malformed request (bad chunk size, oversized header, a client closing mid-request) is the client's fault
  * and costs nothing, but Quarkus' error handler logs each.</li>
  * <li>While the database is unreachable, every failed connection attempt of the reactive pool later makes its
- * acquisition-timeout timer complete a finished promise (vertx-sql-client issue 1706); Vert.x reports each as an
+ * acquisition-timeout timer complete a finished promise (a race in the Vert.x SQL client); Vert.x reports each as an
  * uncaught {@code IllegalStateException}. The caller already got the real failure.</li>
  * </ul>
  */
