@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the service's per-message SQL (db/ingest/inbound-message.sql, positional $1..$9) into a pgbench
+"""Turn the service's per-message SQL (db/conversation/inbound-message.sql, positional $1..$9) into a pgbench
 custom script, so pgbench runs exactly the statement the service runs for one inbound text message.
 
 Each $n becomes a pgbench expression with a realistic value (1,000 senders, unique wamids, the raw message

@@ -74,7 +74,7 @@ mkdir -p "$OUT"
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432}
 DB="wag_bench_${RUN_ID}"
 PGB_DB="wag_pgbench_${RUN_ID}"
-SQL_FILE=${BENCH_INGEST_SQL:-$ROOT_DIR/src/main/resources/db/ingest/inbound-message.sql}
+SQL_FILE=${BENCH_INGEST_SQL:-$ROOT_DIR/src/main/resources/db/conversation/inbound-message.sql}
 
 cleanup() {
   local rc=$?
@@ -90,7 +90,7 @@ need_tools
 [ "$LOADGEN" = wrk ] && need_wrk
 need_server
 pg_find_postmaster
-[ -f "$SQL_FILE" ] || die "no per-message SQL at $SQL_FILE (the webhook's db/ingest/inbound-message.sql)"
+[ -f "$SQL_FILE" ] || die "no per-message SQL at $SQL_FILE (the webhook's db/conversation/inbound-message.sql)"
 ((SKIP_BUILD)) || build_service
 build_loadgen
 
