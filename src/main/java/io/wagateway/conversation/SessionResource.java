@@ -86,7 +86,7 @@ public class SessionResource {
     @APIResponse(responseCode = "200", description = "The updated session", content = @Content(schema = @Schema(implementation = SessionResponse.class)))
     @APIResponse(responseCode = "400", description = "Unknown state or contextData not an object")
     @APIResponse(responseCode = "404", description = "Unknown id")
-    public Uni<SessionResponse> patch(@PathParam("id") UUID id, @NotNull PatchSessionRequest request) {
+    public Uni<SessionResponse> patch(@PathParam("id") UUID id, @Valid @NotNull PatchSessionRequest request) {
         return sessions.patch(id, request);
     }
 

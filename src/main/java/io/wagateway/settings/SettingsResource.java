@@ -98,7 +98,9 @@ public class SettingsResource {
     @Path("{id}")
     @Operation(summary = "Update a business number (same as PUT)", description = "Fields left out keep their value.")
     @APIResponse(responseCode = "200", description = "The updated settings", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid input")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @APIResponse(responseCode = "409", description = "Another active row has this phone number id")
     public Uni<SettingsResponse> patch(@PathParam("id") UUID id, @Valid @NotNull UpdateSettingsRequest request) {
         return service.update(id, request);
     }

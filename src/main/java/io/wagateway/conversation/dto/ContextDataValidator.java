@@ -1,25 +1,32 @@
 package io.wagateway.conversation.dto;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.wagateway.common.ApiConfig;
 
 /** Checks {@link ContextData}: one violation, with the reason, per invalid value. */
-@ApplicationScoped
+@Singleton
 public class ContextDataValidator implements ConstraintValidator<ContextData, JsonNode> {
 
-    private final ObjectMapper mapper;
-    private final long maxBytes;
+    private final LongSupplier maxBytes;
 
-    public ContextDataValidator(ObjectMapper mapper, ApiConfig api) {
-        this.mapper = mapper;
-        this.maxBytes = api.contextDataMaxSize().asLongValue();
+    /** The limit is read on use: validators are created at startup, before configuration mappings exist. */
+    @Inject
+    public ContextDataValidator(Instance<ApiConfig> api) {
+        this(() -> api.get().contextDataMaxSize().asLongValue());
+    }
+
+    ContextDataValidator(LongSupplier maxBytes) {
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -46,14 +53,10 @@ public class ContextDataValidator implements ConstraintValidator<ContextData, Js
         if (holdsNul(node)) {
             return "must not contain U+0000 (NUL) in a key or string (PostgreSQL cannot store it)";
         }
-        int size;
-        try {
-            size = mapper.writeValueAsBytes(node).length;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        if (size > maxBytes) {
-            return "is " + size + " bytes as JSON; at most " + maxBytes + " (gateway.api.context-data-max-size)";
+        int size = node.toString().getBytes(StandardCharsets.UTF_8).length; // compact JSON
+        long max = maxBytes.getAsLong();
+        if (size > max) {
+            return "is " + size + " bytes as JSON; at most " + max + " (gateway.api.context-data-max-size)";
         }
         return null;
     }
