@@ -24,11 +24,8 @@ public record Cursor(Instant at, UUID id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes a cursor from a client; null stays null, anything malformed is a 400. */
+    /** Decodes a cursor from a client (the {@code cursor} query parameter, see ParamConverters). */
     public static Cursor decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] parts = raw.split(":", 3);
@@ -38,7 +35,7 @@ public record Cursor(Instant at, UUID id) {
             }
             return new Cursor(at, UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
-            throw ProblemException.badRequest("The cursor is invalid; pass back the nextCursor of a previous page.");
+            throw new IllegalArgumentException("is invalid; pass back the nextCursor of a previous page");
         }
     }
 
@@ -61,28 +58,5 @@ public record Cursor(Instant at, UUID id) {
     /** True when PostgreSQL can compare a timestamp column with {@code at} (else it fails with SQLSTATE 22008). */
     public static boolean storable(Instant at) {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
-    }
-
-    /** The {@code limit} query parameter as sent (a string, so that {@code limit=abc} is a 400, not JAX-RS' 404). */
-    public static Integer limitParam(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(limit.trim());
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("limit must be an integer between 1 and " + MAX_LIMIT + ".");
-        }
-    }
-
-    /** Clamps a requested page size to 1..MAX_LIMIT, defaulting to DEFAULT_LIMIT. */
-    public static int limit(Integer requested) {
-        if (requested == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (requested < 1 || requested > MAX_LIMIT) {
-            throw ProblemException.badRequest("limit must be between 1 and " + MAX_LIMIT + ".");
-        }
-        return requested;
     }
 }

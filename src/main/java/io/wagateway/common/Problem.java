@@ -8,7 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}). */
+/**
+ * An RFC 9457 problem detail, the body of every error answer ({@code application/problem+json}). Built only
+ * through the factories below, so every answer has the same shape.
+ */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "Problem", description = "RFC 9457 problem details")
@@ -23,15 +26,27 @@ public record Problem(
         @Schema(description = "One entry per invalid field") List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
-
-    /** One invalid input field. */
-    @RegisterForReflection
-    public record FieldError(@Schema(example = "phoneNumberId") String field,
-            @Schema(example = "must not be blank") String message) {
-    }
+    private static final String TYPE = "about:blank";
 
     public static Problem of(int status, String title, String detail) {
-        return new Problem("about:blank", title, status, detail, null, null, null, null);
+        return new Problem(TYPE, title, status, detail, null, null, null, null);
+    }
+
+    /** A problem naming the fields to blame; no list at all when there are none. */
+    public static Problem withErrors(int status, String title, String detail, List<FieldError> errors) {
+        return new Problem(TYPE, title, status, detail, null, null, null,
+                errors == null || errors.isEmpty() ? null : List.copyOf(errors));
+    }
+
+    /** A 400 for invalid fields; the detail lists them all. */
+    public static Problem validation(List<FieldError> errors) {
+        return withErrors(400, InvalidInputException.TITLE, FieldError.describe(errors), errors);
+    }
+
+    /** A failure of an upstream API, with its own error code, subcode and trace id where it gave them. */
+    public static Problem upstream(int status, String title, String detail, Integer code, Integer subcode,
+            String traceId) {
+        return new Problem(TYPE, title, status, detail, code, subcode, traceId, null);
     }
 
     /** A 500 for a failure nobody anticipated; the cause is logged, never sent. */

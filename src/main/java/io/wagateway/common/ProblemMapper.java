@@ -40,28 +40,51 @@ public class ProblemMapper {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
+    /** The HTTP answer to a domain failure: the one place that gives each kind its status. */
+    public static Problem toProblem(DomainException e) {
+        if (e instanceof InvalidInputException invalid) {
+            return Problem.withErrors(400, e.title(), e.detail(), invalid.errors());
+        }
+        if (e instanceof NotFoundException) {
+            return Problem.of(404, e.title(), e.detail());
+        }
+        if (e instanceof ConflictException) {
+            return Problem.of(409, e.title(), e.detail());
+        }
+        if (e instanceof UnknownReferenceException unknown) {
+            return Problem.withErrors(422, e.title(), e.detail(), List.of(unknown.error()));
+        }
+        if (e instanceof UpstreamException upstream) {
+            return Problem.upstream(upstream.timedOut() ? 504 : 502, e.title(), e.detail(), upstream.code(),
+                    upstream.subcode(), upstream.traceId());
+        }
+        LOG.errorf("No HTTP status for %s; answering 500", e.getClass().getName());
+        return Problem.internalError();
+    }
+
     @ServerExceptionMapper
-    public Response problem(ProblemException e) {
-        return toResponse(e.problem());
+    public Response domain(DomainException e) {
+        return toResponse(toProblem(e));
     }
 
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(fieldName(v), v.getMessage()))
-                .sorted(Comparator.comparing(Problem.FieldError::field))
-                .toList();
-        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b)
-                .orElse("The request is invalid.");
-        return toResponse(new Problem("about:blank", "Validation failed", 400, detail, null, null, null, errors));
+        return toResponse(Problem.validation(e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList()));
     }
 
     @ServerExceptionMapper
     public Response invalidFormat(InvalidFormatException e) {
         String field = jsonPath(e);
-        String detail = "Value " + e.getValue() + " is not valid for " + field + ".";
-        return toResponse(new Problem("about:blank", "Validation failed", 400, detail, null, null, null,
-                List.of(new Problem.FieldError(field, "invalid value: " + e.getValue()))));
+        Class<?> target = e.getTargetType();
+        String allowed = target != null && target.isEnum()
+                ? "; one of " + java.util.Arrays.toString(target.getEnumConstants())
+                : "";
+        String detail = "Value " + e.getValue() + " is not valid for " + field + allowed + ".";
+        return toResponse(Problem.withErrors(400, InvalidInputException.TITLE, detail,
+                List.of(new FieldError(field, "invalid value: " + e.getValue()))));
     }
 
     @ServerExceptionMapper
@@ -70,9 +93,8 @@ public class ProblemMapper {
             return invalidUtf8(StrictUtf8.find(e));
         }
         String field = jsonPath(e);
-        return toResponse(new Problem("about:blank", "Validation failed", 400,
-                "Field " + field + " has the wrong type.", null, null, null,
-                List.of(new Problem.FieldError(field, "wrong type"))));
+        return toResponse(Problem.withErrors(400, InvalidInputException.TITLE, "Field " + field + " has the wrong type.",
+                List.of(new FieldError(field, "wrong type"))));
     }
 
     @ServerExceptionMapper
@@ -81,15 +103,14 @@ public class ProblemMapper {
         String known = e.getKnownPropertyIds() == null ? ""
                 : " Known fields: " + e.getKnownPropertyIds().stream()
                         .map(String::valueOf).sorted().reduce((a, b) -> a + ", " + b).orElse("") + ".";
-        return toResponse(new Problem("about:blank", "Validation failed", 400, "Unknown field " + field + "." + known,
-                null, null, null, List.of(new Problem.FieldError(field, "unknown field"))));
+        return toResponse(Problem.withErrors(400, InvalidInputException.TITLE, "Unknown field " + field + "." + known,
+                List.of(new FieldError(field, "unknown field"))));
     }
 
     @ServerExceptionMapper
     public Response invalidValue(InvalidJsonValueException e) {
         String field = jsonPath(e);
-        return toResponse(new Problem("about:blank", "Validation failed", 400, field + ": " + e.getOriginalMessage(),
-                null, null, null, List.of(new Problem.FieldError(field, e.getOriginalMessage()))));
+        return toResponse(Problem.validation(List.of(new FieldError(field, e.getOriginalMessage()))));
     }
 
     /**
@@ -133,7 +154,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
-        // Quarkus' JSON reader wraps parse and constraint failures of the request body in a 400
+        // Quarkus' JSON reader wraps parse and constraint failures of the request body in a 400; a query or path
+        // parameter's converter failure comes wrapped in a 404 (JAX-RS), so ParamConverters' refusals are unwrapped
+        if (e.getCause() instanceof DomainException domain) {
+            return domain(domain);
+        }
         if (e.getCause() instanceof InvalidJsonValueException invalid) {
             return invalidValue(invalid);
         }

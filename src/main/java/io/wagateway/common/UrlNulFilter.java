@@ -3,6 +3,9 @@ package io.wagateway.common;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,9 +17,12 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class UrlNulFilter {
 
-    private static final byte[] PROBLEM = ("{\"type\":\"about:blank\",\"title\":\"Bad request\",\"status\":400,"
-            + "\"detail\":\"The URL must not contain U+0000 (NUL, %00) in its path or query.\"}")
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final byte[] problem;
+
+    public UrlNulFilter(ObjectMapper mapper) throws JsonProcessingException {
+        this.problem = mapper.writeValueAsBytes(
+                Problem.of(400, "Bad request", "The URL must not contain U+0000 (NUL, %00) in its path or query."));
+    }
 
     void register(@Observes Router router) {
         // right after the request id (RequestIdFilter), so that the refusal carries it too
@@ -27,7 +33,7 @@ public class UrlNulFilter {
         String uri = ctx.request().uri();
         if (uri != null && (uri.indexOf("%00") >= 0 || uri.indexOf('\0') >= 0)) {
             ctx.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(io.vertx.core.buffer.Buffer.buffer(PROBLEM));
+                    .end(io.vertx.core.buffer.Buffer.buffer(problem));
             return;
         }
         ctx.next();

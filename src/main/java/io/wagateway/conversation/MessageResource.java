@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
-import io.wagateway.common.Problem;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.SendMessageRequest;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
@@ -33,7 +32,7 @@ import io.wagateway.security.OpenApiDefinition;
 @RolesAllowed(AdminApiKeyIdentityProvider.ROLE)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN_SCHEME)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No or invalid admin API key", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No or invalid admin API key")
 public class MessageResource {
 
     private final MessageService service;
@@ -65,13 +64,13 @@ public class MessageResource {
             + "the row is written in the background, so id and sessionId are null. Do not send it again.", content = @Content(schema = @Schema(implementation = MessageResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid message (also: control characters other than tab, "
             + "line feed and carriage return in any text), or several business numbers active and no "
-            + "phoneNumberId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "phoneNumberId")
     @APIResponse(responseCode = "409", description = "Free-form message outside the 24-hour window (nothing sent), "
-            + "or no active business number", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "phoneNumberId has no active settings row", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "or no active business number")
+    @APIResponse(responseCode = "422", description = "phoneNumberId has no active settings row")
     @APIResponse(responseCode = "502", description = "The Graph API refused or failed; carries Meta's code, "
-            + "errorSubcode and fbtraceId", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "504", description = "The Graph API did not answer in time (not retried)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "errorSubcode and fbtraceId")
+    @APIResponse(responseCode = "504", description = "The Graph API did not answer in time (not retried)")
     public Uni<Response> send(JsonNode body) {
         return service.send(body).map(sent -> Response.status(sent.stored() ? Response.Status.CREATED
                 : Response.Status.ACCEPTED).entity(sent.message()).build());
@@ -82,9 +81,9 @@ public class MessageResource {
     @Operation(summary = "Mark an inbound message as read", description = "Sends Meta's read receipt (which also marks earlier messages of the chat as read) through "
             + "the business number the message came in on, then sets the message's status to read.")
     @APIResponse(responseCode = "200", description = "Marked read; the updated message", content = @Content(schema = @Schema(implementation = MessageResponse.class)))
-    @APIResponse(responseCode = "404", description = "Unknown wamid", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The message is OUTBOUND, or its business number is inactive", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "502", description = "The Graph API refused or failed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown wamid")
+    @APIResponse(responseCode = "409", description = "The message is OUTBOUND, or its business number is inactive")
+    @APIResponse(responseCode = "502", description = "The Graph API refused or failed")
     public Uni<MessageResponse> markRead(
             @Parameter(description = "Meta's wamid of the inbound message") @PathParam("wamid") String wamid) {
         return service.markRead(wamid);

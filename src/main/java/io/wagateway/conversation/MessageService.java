@@ -18,11 +18,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.ConflictException;
 import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
+import io.wagateway.common.FieldError;
+import io.wagateway.common.InvalidInputException;
+import io.wagateway.common.NotFoundException;
 import io.wagateway.common.PageResponse;
-import io.wagateway.common.Problem;
-import io.wagateway.common.ProblemException;
+import io.wagateway.common.UnknownReferenceException;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.graph.GraphClient;
 import io.wagateway.graph.SentMessage;
@@ -77,14 +80,12 @@ public class MessageService {
     record ReadPlan(UUID id, UUID sessionId, String wamid, SettingsCredentials credentials) {
     }
 
+    /** One page of a session's messages, newest first; {@code direction} null for both. */
     @WithSession
-    public Uni<PageResponse<MessageResponse>> listForSession(UUID sessionId, String direction, String cursor,
-            Integer limit) {
-        int size = Cursor.limit(limit);
-        MessageDirection dir = parseDirection(direction);
-        Cursor after = Cursor.decode(cursor);
-        return sessions.findById(sessionId).onItem().ifNull().failWith(() -> ProblemException.notFound("Session", sessionId))
-                .flatMap(session -> messages.page(sessionId, dir, after, size + 1))
+    public Uni<PageResponse<MessageResponse>> listForSession(UUID sessionId, MessageDirection direction, Cursor after,
+            int size) {
+        return sessions.findById(sessionId).onItem().ifNull().failWith(() -> new NotFoundException("Session", sessionId))
+                .flatMap(session -> messages.page(sessionId, direction, after, size + 1))
                 .map(rows -> {
                     Cursor.Slice<MessageRow> slice = Cursor.slice(rows, size, m -> new Cursor(m.createdAt(), m.id()));
                     return new PageResponse<>(slice.rows().stream().map(MessageService::toResponse).toList(),
@@ -158,7 +159,7 @@ public class MessageService {
         return sessions.findByPhoneNumber(request.to()).flatMap(session -> {
             if (!request.isTemplate() && (session == null
                     || !SessionWindow.isOpen(session.lastInboundAt, Instant.now()))) {
-                throw new ProblemException(409, "Customer service window closed", windowClosedDetail(session));
+                throw new ConflictException("Customer service window closed", windowClosedDetail(session));
             }
             String sessionNumber = session == null ? null : session.phoneNumberId;
             return credentials(request.phoneNumberId(), sessionNumber, true)
@@ -179,11 +180,10 @@ public class MessageService {
     @WithSession
     Uni<ReadPlan> planRead(String wamid) {
         return messages.findReadTarget(wamid)
-                .onItem().ifNull().failWith(() -> new ProblemException(404, "Message not found",
-                        "No message with wamid " + wamid + "."))
+                .onItem().ifNull().failWith(() -> new NotFoundException("Message", "wamid", wamid))
                 .flatMap(message -> {
                     if (message.direction() != MessageDirection.INBOUND) {
-                        throw new ProblemException(409, "Not an inbound message",
+                        throw new ConflictException("Not an inbound message",
                                 "Only messages from customers can be marked as read; " + wamid + " is OUTBOUND.");
                     }
                     String number = message.phoneNumberId() != null ? message.phoneNumberId()
@@ -205,17 +205,16 @@ public class MessageService {
 
     /**
      * The business number to use: the requested one, else the session's (if still active), else the only
-     * active one. Several active and none chosen is ambiguous (400); none active is a conflict (409).
+     * active one. Several active and none chosen is invalid input; none active is a conflict.
      */
     private Uni<SettingsCredentials> credentials(String requested, String sessionNumber, boolean requestedByClient) {
         if (requested != null) {
             return settings.activeCredentials(requested).onItem().ifNull().failWith(() -> requestedByClient
-                    ? new ProblemException(new Problem("about:blank", "Unknown business number", 422,
+                    ? new UnknownReferenceException("Unknown business number",
                             "No active settings row for phoneNumberId " + requested + "; add or activate it via "
                                     + "/api/v1/settings.",
-                            null, null, null,
-                            List.of(new Problem.FieldError("phoneNumberId", "no active settings row"))))
-                    : new ProblemException(409, "Business number inactive", "The message came in on phone number id "
+                            new FieldError("phoneNumberId", "no active settings row"))
+                    : new ConflictException("Business number inactive", "The message came in on phone number id "
                             + requested + ", which has no active settings row; activate it via /api/v1/settings."));
         }
         Uni<SettingsCredentials> fromSession = sessionNumber == null ? Uni.createFrom().nullItem()
@@ -226,13 +225,12 @@ public class MessageService {
                         return active.get(0);
                     }
                     if (active.isEmpty()) {
-                        throw new ProblemException(409, "No business number",
+                        throw new ConflictException("No business number",
                                 "No active settings row: add a business number via /api/v1/settings first.");
                     }
-                    throw new ProblemException(new Problem("about:blank", "Business number required", 400,
-                            active.size() + " business numbers are active; choose one with phoneNumberId.", null,
-                            null, null, List.of(new Problem.FieldError("phoneNumberId",
-                                    "required when several business numbers are active"))));
+                    throw new InvalidInputException("Business number required",
+                            active.size() + " business numbers are active; choose one with phoneNumberId.",
+                            List.of(new FieldError("phoneNumberId", "required when several business numbers are active")));
                 }));
     }
 
@@ -262,19 +260,6 @@ public class MessageService {
                         : "The window closed at " + SessionWindow.expiresAt(session.lastInboundAt) + ".";
         return when + " Outside the 24-hour customer service window only approved templates can be sent "
                 + "(type \"template\"); the window reopens when the customer writes again. Nothing was sent.";
-    }
-
-    private static MessageDirection parseDirection(String direction) {
-        if (direction == null || direction.isBlank()) {
-            return null;
-        }
-        try {
-            return MessageDirection.valueOf(direction.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(new Problem("about:blank", "Validation failed", 400,
-                    "direction: must be INBOUND or OUTBOUND", null, null, null,
-                    List.of(new Problem.FieldError("direction", "must be INBOUND or OUTBOUND"))));
-        }
     }
 
     static MessageResponse toResponse(MessageRow m) {

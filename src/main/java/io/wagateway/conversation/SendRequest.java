@@ -6,8 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.wagateway.common.Problem;
-import io.wagateway.common.ProblemException;
+import io.wagateway.common.FieldError;
+import io.wagateway.common.InvalidInputException;
 
 /** A validated send request: Meta's object as received, the recipient as digits, the type, the chosen number. */
 record SendRequest(ObjectNode body, String to, String type, String phoneNumberId) {
@@ -18,31 +18,34 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
         return "template".equals(type);
     }
 
-    /** Checks what Meta needs to accept the message; every problem found is reported at once (400). */
+    /**
+     * Checks what Meta needs to accept the message (the body stays Meta's free-form object, so this is the one
+     * place its type-specific fields are checked); every invalid field is reported at once.
+     */
     static SendRequest validate(JsonNode request) {
         if (request == null || !request.isObject()) {
-            throw new ProblemException(400, "Validation failed", "The body must be a JSON object.");
+            throw new InvalidInputException("The body must be a JSON object.");
         }
         ObjectNode body = (ObjectNode) request;
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         String to = text(body, "to");
         String digits = SessionService.normalizePhone(to);
         if (to == null || to.isBlank()) {
-            errors.add(new Problem.FieldError("to", "must not be blank"));
+            errors.add(new FieldError("to", "must not be blank"));
         } else if (!digits.matches("\\d{6,20}")) {
-            errors.add(new Problem.FieldError("to", "must be a phone number with country code"));
+            errors.add(new FieldError("to", "must be a phone number with country code"));
         }
         String type = text(body, "type");
         if (type == null || type.isBlank()) {
-            errors.add(new Problem.FieldError("type", "must not be blank"));
+            errors.add(new FieldError("type", "must not be blank"));
         } else if (!type.matches("[a-z_]{1,40}")) {
-            errors.add(new Problem.FieldError("type", "must be a Meta message type such as text or template"));
+            errors.add(new FieldError("type", "must be a Meta message type such as text or template"));
         } else {
             JsonNode object = body.get(type);
             boolean present = "contacts".equals(type) ? object != null && object.isArray()
                     : object != null && object.isObject();
             if (!present) {
-                errors.add(new Problem.FieldError(type, "is required for type " + type));
+                errors.add(new FieldError(type, "is required for type " + type));
             } else {
                 checkType(type, object, errors);
             }
@@ -51,7 +54,7 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
         JsonNode pnid = body.get("phoneNumberId");
         if (pnid != null && !pnid.isNull()) {
             if (!pnid.isTextual() || !pnid.asText().matches("\\d{1,32}")) {
-                errors.add(new Problem.FieldError("phoneNumberId", "must contain only digits"));
+                errors.add(new FieldError("phoneNumberId", "must contain only digits"));
             } else {
                 phoneNumberId = pnid.asText();
             }
@@ -59,46 +62,43 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
         controlCharacters(body, "", errors);
         JsonNode context = body.get("context");
         if (context != null && !(context.isObject() && context.path("message_id").isTextual())) {
-            errors.add(new Problem.FieldError("context.message_id", "must be the wamid of the message to quote"));
+            errors.add(new FieldError("context.message_id", "must be the wamid of the message to quote"));
         }
         if (!errors.isEmpty()) {
-            String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
-                    .orElseThrow();
-            throw new ProblemException(new Problem("about:blank", "Validation failed", 400, detail, null, null, null,
-                    errors));
+            throw new InvalidInputException(errors);
         }
         return new SendRequest(body, digits, type, phoneNumberId);
     }
 
-    private static void checkType(String type, JsonNode object, List<Problem.FieldError> errors) {
+    private static void checkType(String type, JsonNode object, List<FieldError> errors) {
         switch (type) {
             case "text" -> {
                 JsonNode text = object.get("body");
                 if (text == null || !text.isTextual() || text.asText().isBlank()) {
-                    errors.add(new Problem.FieldError("text.body", "must not be blank"));
+                    errors.add(new FieldError("text.body", "must not be blank"));
                 } else if (text.asText().length() > MAX_TEXT_LENGTH) {
-                    errors.add(new Problem.FieldError("text.body", "must be at most " + MAX_TEXT_LENGTH + " characters"));
+                    errors.add(new FieldError("text.body", "must be at most " + MAX_TEXT_LENGTH + " characters"));
                 }
             }
             case "template" -> {
                 if (!object.path("name").isTextual() || object.path("name").asText().isBlank()) {
-                    errors.add(new Problem.FieldError("template.name", "must not be blank"));
+                    errors.add(new FieldError("template.name", "must not be blank"));
                 }
                 if (!object.path("language").path("code").isTextual()) {
-                    errors.add(new Problem.FieldError("template.language.code", "must not be blank"));
+                    errors.add(new FieldError("template.language.code", "must not be blank"));
                 }
             }
             case "interactive" -> {
                 if (!object.path("type").isTextual()) {
-                    errors.add(new Problem.FieldError("interactive.type", "must not be blank (button, list, ...)"));
+                    errors.add(new FieldError("interactive.type", "must not be blank (button, list, ...)"));
                 }
                 if (!object.path("action").isObject()) {
-                    errors.add(new Problem.FieldError("interactive.action", "is required"));
+                    errors.add(new FieldError("interactive.action", "is required"));
                 }
             }
             case "reaction" -> {
                 if (!object.path("message_id").isTextual()) {
-                    errors.add(new Problem.FieldError("reaction.message_id", "must be the wamid to react to"));
+                    errors.add(new FieldError("reaction.message_id", "must be the wamid to react to"));
                 }
             }
             default -> {
@@ -112,10 +112,10 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
      * return: PostgreSQL refuses U+0000 after Meta has already sent the message, and the others are no text a
      * customer should receive. Checked before anything is sent.
      */
-    static void controlCharacters(JsonNode node, String path, List<Problem.FieldError> errors) {
+    static void controlCharacters(JsonNode node, String path, List<FieldError> errors) {
         if (node.isTextual()) {
             if (hasControl(node.textValue())) {
-                errors.add(new Problem.FieldError(path, "must not contain control characters (other than \\t \\n \\r)"));
+                errors.add(new FieldError(path, "must not contain control characters (other than \\t \\n \\r)"));
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -126,7 +126,7 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
                 String name = hasControl(field.getKey()) ? field.getKey().replaceAll("\\p{Cntrl}", "?") : field.getKey();
                 String child = path.isEmpty() ? name : path + "." + name;
                 if (name != field.getKey()) {
-                    errors.add(new Problem.FieldError(child, "field name must not contain control characters"));
+                    errors.add(new FieldError(child, "field name must not contain control characters"));
                 }
                 controlCharacters(field.getValue(), child, errors);
             }

@@ -1,10 +1,14 @@
 package io.wagateway.conversation;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,7 +20,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -25,9 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
-import io.wagateway.common.Cursor;
+import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
-import io.wagateway.common.Problem;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.PatchSessionRequest;
 import io.wagateway.conversation.dto.SessionResponse;
@@ -40,8 +42,11 @@ import io.wagateway.security.OpenApiDefinition;
 @SecurityRequirement(name = OpenApiDefinition.ADMIN_SCHEME)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No or invalid admin API key", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No or invalid admin API key")
 public class SessionResource {
+
+    /** Digits with any of + ( ) - . and spaces among them (at most 32 digits), or nothing. */
+    static final String PHONE_FILTER = "\\s*|[\\s+()\\-.]*(\\d[\\s+()\\-.]*){1,32}";
 
     private final SessionService sessions;
     private final MessageService messages;
@@ -55,16 +60,13 @@ public class SessionResource {
     @Operation(summary = "List conversations", description = "Most recently updated first (updated_at desc, id desc), "
             + "keyset paged; each item carries its latest message and its status.")
     @APIResponse(responseCode = "200", description = "A page of sessions", content = @Content(schema = @Schema(implementation = SessionPage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid filter, cursor or limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter, cursor or limit")
     public Uni<PageResponse<SessionResponse>> list(
-            @Parameter(description = "Customer phone number (digits; +, spaces, - and () are ignored)") @QueryParam("phoneNumber") String phoneNumber,
-            @Parameter(description = "A whatsapp_session_state", schema = @Schema(type = SchemaType.STRING, enumeration = {
-                    "IDLE", "BROWSING_CATEGORIES", "BROWSING_PRODUCTS", "VIEWING_PRODUCT",
-                    "VIEWING_CART", "CHECKOUT", "AWAITING_PAYMENT", "HUMAN_HANDOFF" })) @QueryParam("state") String state,
-            @Parameter(description = "Only sessions updated at or after this ISO-8601 instant, e.g. 2026-11-25T13:00:00Z") @QueryParam("updatedSince") String updatedSince,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)", schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return sessions.list(phoneNumber, state, updatedSince, cursor, Cursor.limitParam(limit));
+            @Parameter(description = "Customer phone number (digits; +, spaces, - and () are ignored)") @QueryParam("phoneNumber") @Pattern(regexp = PHONE_FILTER, message = "must be a phone number (digits, optionally +, spaces, -, ())") String phoneNumber,
+            @Parameter(description = "A whatsapp_session_state") @QueryParam("state") SessionState state,
+            @Parameter(description = "Only sessions updated at or after this ISO-8601 instant, e.g. 2026-11-25T13:00:00Z") @QueryParam("updatedSince") Instant updatedSince,
+            @Valid @BeanParam PageQuery page) {
+        return sessions.list(SessionService.normalizePhone(phoneNumber), state, updatedSince, page.after(), page.size());
     }
 
     @GET
@@ -72,7 +74,7 @@ public class SessionResource {
     @Operation(summary = "Get one conversation", description = "With its customer profile, its latest message and its "
             + "24-hour customer service window (windowOpen, windowExpiresAt).")
     @APIResponse(responseCode = "200", description = "The session", content = @Content(schema = @Schema(implementation = SessionResponse.class)))
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<SessionResponse> get(@PathParam("id") UUID id) {
         return sessions.get(id);
     }
@@ -82,9 +84,9 @@ public class SessionResource {
     @Operation(summary = "Change a conversation's state or context data", description = "Fields left out keep their value; contextData replaces the stored object (null clears it). "
             + "updatedAt always moves.")
     @APIResponse(responseCode = "200", description = "The updated session", content = @Content(schema = @Schema(implementation = SessionResponse.class)))
-    @APIResponse(responseCode = "400", description = "Unknown state or contextData not an object", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<SessionResponse> patch(@PathParam("id") UUID id, @NotNull PatchSessionRequest request) {
+    @APIResponse(responseCode = "400", description = "Unknown state or contextData not an object")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    public Uni<SessionResponse> patch(@PathParam("id") UUID id, @Valid @NotNull PatchSessionRequest request) {
         return sessions.patch(id, request);
     }
 
@@ -93,7 +95,7 @@ public class SessionResource {
     @Operation(summary = "Delete a conversation", description = "Its messages are deleted with it. Tombstones of "
             + "its wamids and of the deletion time keep Meta's retries of it from storing it again.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return sessions.delete(id);
     }
@@ -103,14 +105,12 @@ public class SessionResource {
     @Operation(summary = "List a conversation's messages", description = "Newest first (created_at desc, id desc), "
             + "keyset paged, optionally only one direction.")
     @APIResponse(responseCode = "200", description = "A page of messages", content = @Content(schema = @Schema(implementation = MessagePage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid direction, cursor or limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown session", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid direction, cursor or limit")
+    @APIResponse(responseCode = "404", description = "Unknown session")
     public Uni<PageResponse<MessageResponse>> messages(@PathParam("id") UUID id,
-            @Parameter(description = "INBOUND or OUTBOUND", schema = @Schema(type = SchemaType.STRING, enumeration = {
-                    "INBOUND", "OUTBOUND" })) @QueryParam("direction") String direction,
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)", schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return messages.listForSession(id, direction, cursor, Cursor.limitParam(limit));
+            @Parameter(description = "INBOUND or OUTBOUND") @QueryParam("direction") MessageDirection direction,
+            @Valid @BeanParam PageQuery page) {
+        return messages.listForSession(id, direction, page.after(), page.size());
     }
 
     /** OpenAPI schema of a session page (generic records have no schema of their own). */

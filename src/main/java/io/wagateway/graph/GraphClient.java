@@ -12,12 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.LogContext;
-import io.wagateway.common.ProblemException;
+import io.wagateway.common.UpstreamException;
 import io.wagateway.security.SecretRules;
 
 /**
  * Talks to the Graph API for one business number: builds the exact JSON Meta documents, sends it (with
- * retries where safe, see GraphSender) and turns Graph failures into problem answers.
+ * retries where safe, see GraphSender) and turns Graph failures into {@link UpstreamException}s (GraphFailures).
  */
 @ApplicationScoped
 public class GraphClient {
@@ -52,15 +52,14 @@ public class GraphClient {
         return body;
     }
 
-    /** Sends a payload built by {@link #payload}; fails with a ProblemException (502/504) on Graph failures. */
+    /** Sends a payload built by {@link #payload}; fails with an UpstreamException on Graph failures. */
     public Uni<SentMessage> send(String phoneNumberId, String accessToken, ObjectNode payload) {
         return usable(phoneNumberId, accessToken).chain(() -> sender.post(phoneNumberId, accessToken, payload))
                 .map(answer -> {
                     JsonNode first = answer == null ? null : answer.path("messages").path(0);
                     String wamid = first == null ? null : first.path("id").asText(null);
                     if (wamid == null || wamid.isBlank()) {
-                        throw new ProblemException(502, "Graph API error",
-                                "The Graph API accepted the request but answered without a message id.");
+                        throw GraphFailures.noMessageId();
                     }
                     JsonNode status = first.get("message_status");
                     return new SentMessage(wamid, payload, answer.path("contacts"),
@@ -69,7 +68,7 @@ public class GraphClient {
                 .invoke(sent -> LogContext.withWamid(sent.wamid(), () -> LOG.infof("Sent %s message wamid=%s via "
                         + "phone_number_id=%s", payload.path("type").asText(), sent.wamid(), phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("send", phoneNumberId, f))
-                .onFailure().transform(f -> GraphProblems.toProblem(f, phoneNumberId));
+                .onFailure().transform(f -> GraphFailures.of(f, phoneNumberId));
     }
 
     /** Marks an inbound message (and, at Meta, the ones before it) as read. */
@@ -82,12 +81,12 @@ public class GraphClient {
                 .invoke(() -> LogContext.withWamid(wamid, () -> LOG.infof("Marked wamid=%s read via phone_number_id=%s",
                         wamid, phoneNumberId)))
                 .onFailure().invoke(f -> logFailure("read receipt", phoneNumberId, f))
-                .onFailure().transform(f -> GraphProblems.toProblem(f, phoneNumberId))
+                .onFailure().transform(f -> GraphFailures.of(f, phoneNumberId))
                 .replaceWithVoid();
     }
 
     /**
-     * Fails with a 502 naming the number when its token cannot be an HTTP header value (a row stored before
+     * Fails naming the number when its token cannot be an HTTP header value (a row stored before
      * secrets were validated on write): nothing is sent, and the HTTP client never sees, or logs, the token.
      */
     private static Uni<Void> usable(String phoneNumberId, String accessToken) {
@@ -96,7 +95,7 @@ public class GraphClient {
         }
         LOG.warnf("The access token of phone_number_id=%s is unusable (empty, whitespace, control or non-ASCII "
                 + "characters); nothing was sent", phoneNumberId);
-        return Uni.createFrom().failure(GraphProblems.unusableToken(phoneNumberId));
+        return Uni.createFrom().failure(GraphFailures.unusableToken(phoneNumberId));
     }
 
     /** Logs Meta's error fields, or only the failure's class: HTTP client messages may carry header values. */
@@ -105,7 +104,7 @@ public class GraphClient {
             GraphError e = graph.error();
             LOG.warnf("Graph API %s failed via phone_number_id=%s: HTTP %d code=%s subcode=%s fbtrace_id=%s", what,
                     phoneNumberId, e.httpStatus(), e.code(), e.errorSubcode(), e.fbtraceId());
-        } else if (!(f instanceof ProblemException)) {
+        } else if (!(f instanceof UpstreamException)) {
             LOG.warnf("Graph API %s failed via phone_number_id=%s: %s", what, phoneNumberId, f.getClass().getName());
         }
     }

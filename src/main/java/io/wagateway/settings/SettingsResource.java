@@ -5,6 +5,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,16 +22,14 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
-import io.wagateway.common.Cursor;
 import io.wagateway.common.Links;
+import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
-import io.wagateway.common.Problem;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
 import io.wagateway.settings.dto.CreateSettingsRequest;
@@ -44,7 +42,7 @@ import io.wagateway.settings.dto.UpdateSettingsRequest;
 @SecurityRequirement(name = OpenApiDefinition.ADMIN_SCHEME)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No or invalid admin API key", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No or invalid admin API key")
 public class SettingsResource {
 
     private final SettingsService service;
@@ -59,8 +57,8 @@ public class SettingsResource {
     @Operation(summary = "Add a business number", description = "Stores the number's credentials encrypted; "
             + "secrets are write-only and never returned.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid input, with one entry per field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "An active row for this phone number id exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid input, with one entry per field")
+    @APIResponse(responseCode = "409", description = "An active row for this phone number id exists")
     public Uni<Response> create(@Valid @NotNull CreateSettingsRequest request) {
         // Location from configuration (gateway.api.public-base-url) or relative, never from the Host header
         return service.create(request).map(created -> Response.status(Response.Status.CREATED)
@@ -70,18 +68,16 @@ public class SettingsResource {
     @GET
     @Operation(summary = "List business numbers", description = "Keyset paged, oldest first.")
     @APIResponse(responseCode = "200", description = "A page of settings", content = @Content(schema = @Schema(implementation = SettingsPage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid cursor or limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<PageResponse<SettingsResponse>> list(
-            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Page size, 1-200 (default 50)", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return service.list(cursor, Cursor.limitParam(limit));
+    @APIResponse(responseCode = "400", description = "Invalid cursor or limit")
+    public Uni<PageResponse<SettingsResponse>> list(@Valid @BeanParam PageQuery page) {
+        return service.list(page.after(), page.size());
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "Get one business number")
     @APIResponse(responseCode = "200", description = "The settings", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<SettingsResponse> get(@PathParam("id") UUID id) {
         return service.get(id);
     }
@@ -90,9 +86,9 @@ public class SettingsResource {
     @Operation(summary = "Update a business number", description = "Fields left out keep their value, so "
             + "secrets need not be sent again.")
     @APIResponse(responseCode = "200", description = "The updated settings", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid input", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Another active row has this phone number id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid input")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    @APIResponse(responseCode = "409", description = "Another active row has this phone number id")
     @Path("{id}")
     public Uni<SettingsResponse> update(@PathParam("id") UUID id, @Valid @NotNull UpdateSettingsRequest request) {
         return service.update(id, request);
@@ -102,7 +98,9 @@ public class SettingsResource {
     @Path("{id}")
     @Operation(summary = "Update a business number (same as PUT)", description = "Fields left out keep their value.")
     @APIResponse(responseCode = "200", description = "The updated settings", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid input")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    @APIResponse(responseCode = "409", description = "Another active row has this phone number id")
     public Uni<SettingsResponse> patch(@PathParam("id") UUID id, @Valid @NotNull UpdateSettingsRequest request) {
         return service.update(id, request);
     }
@@ -111,7 +109,7 @@ public class SettingsResource {
     @Path("{id}")
     @Operation(summary = "Delete a business number")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "Unknown id", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(id);
     }

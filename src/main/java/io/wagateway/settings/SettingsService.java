@@ -8,14 +8,15 @@ import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.ConflictException;
 import io.wagateway.common.Constraints;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.LogThrottle;
+import io.wagateway.common.NotFoundException;
 import io.wagateway.common.PageResponse;
-import io.wagateway.common.ProblemException;
 import io.wagateway.security.SecretCipher;
 import io.wagateway.settings.dto.CreateSettingsRequest;
 import io.wagateway.settings.dto.SettingsResponse;
@@ -38,8 +39,13 @@ public class SettingsService {
         this.changed = changed;
     }
 
-    @WithTransaction
     public Uni<SettingsResponse> create(CreateSettingsRequest request) {
+        return Panache.withTransaction(() -> insert(request))
+                .invoke(saved -> committed(saved, "created"))
+                .map(this::toResponse);
+    }
+
+    private Uni<WhatsAppSettings> insert(CreateSettingsRequest request) {
         WhatsAppSettings row = new WhatsAppSettings();
         row.id = UUID.randomUUID();
         row.phoneNumberId = request.phoneNumberId();
@@ -52,19 +58,12 @@ public class SettingsService {
         row.appSecret = cipher.encrypt(request.appSecret(), WhatsAppSettings.APP_SECRET, row.id);
         return repository.persistAndFlush(row)
                 .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
-                .transform(f -> duplicateActive(row.phoneNumberId))
-                .invoke(saved -> {
-                    LOG.infof("Settings %s created for phone_number_id=%s (active=%s)", saved.id, saved.phoneNumberId,
-                            saved.isActive);
-                    changed.fire(new SettingsChanged(saved.id));
-                })
-                .map(this::toResponse);
+                .transform(f -> duplicateActive(row.phoneNumberId));
     }
 
     @WithSession
-    public Uni<PageResponse<SettingsResponse>> list(String cursor, Integer limit) {
-        int size = Cursor.limit(limit);
-        return repository.page(Cursor.decode(cursor), size + 1).map(rows -> {
+    public Uni<PageResponse<SettingsResponse>> list(Cursor after, int size) {
+        return repository.page(after, size + 1).map(rows -> {
             Cursor.Slice<WhatsAppSettings> slice = Cursor.slice(rows, size, row -> new Cursor(row.createdAt, row.id));
             return new PageResponse<>(slice.rows().stream().map(this::toResponse).toList(), slice.nextCursor());
         });
@@ -75,8 +74,13 @@ public class SettingsService {
         return find(id).map(this::toResponse);
     }
 
-    @WithTransaction
     public Uni<SettingsResponse> update(UUID id, UpdateSettingsRequest request) {
+        return Panache.withTransaction(() -> change(id, request))
+                .invoke(row -> committed(row, "updated"))
+                .map(this::toResponse);
+    }
+
+    private Uni<WhatsAppSettings> change(UUID id, UpdateSettingsRequest request) {
         return find(id).flatMap(row -> {
             if (request.phoneNumberId() != null) {
                 row.phoneNumberId = request.phoneNumberId();
@@ -113,24 +117,28 @@ public class SettingsService {
             return repository.flush()
                     .onFailure(f -> Constraints.isUniqueViolation(f, SettingsRepository.ACTIVE_PHONE_NUMBER_INDEX))
                     .transform(f -> duplicateActive(row.phoneNumberId))
-                    .invoke(() -> {
-                        LOG.infof("Settings %s updated (phone_number_id=%s, active=%s)", row.id, row.phoneNumberId,
-                                row.isActive);
-                        changed.fire(new SettingsChanged(row.id));
-                    })
                     .replaceWith(row);
-        }).map(this::toResponse);
+        });
     }
 
-    @WithTransaction
     public Uni<Void> delete(UUID id) {
-        return repository.deleteById(id).invoke(deleted -> {
+        return Panache.withTransaction(() -> repository.deleteById(id).invoke(deleted -> {
             if (!deleted) {
-                throw ProblemException.notFound("Settings", id);
+                throw new NotFoundException("Settings", id);
             }
+        })).invoke(() -> {
             LOG.infof("Settings %s deleted", id);
             changed.fire(new SettingsChanged(id));
         }).replaceWithVoid();
+    }
+
+    /**
+     * Announces a committed write: only now may caches (the webhook's secrets) reload, or they could read the row
+     * as it was before the transaction and keep that until their TTL.
+     */
+    private void committed(WhatsAppSettings row, String what) {
+        LOG.infof("Settings %s %s (phone_number_id=%s, active=%s)", row.id, what, row.phoneNumberId, row.isActive);
+        changed.fire(new SettingsChanged(row.id));
     }
 
     /**
@@ -151,7 +159,7 @@ public class SettingsService {
     }
 
     private Uni<WhatsAppSettings> find(UUID id) {
-        return repository.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Settings", id));
+        return repository.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("Settings", id));
     }
 
     private SettingsCredentials credentials(WhatsAppSettings row) {
@@ -187,8 +195,8 @@ public class SettingsService {
                 row.lastUpdatedAt, row.createdAt);
     }
 
-    private static ProblemException duplicateActive(String phoneNumberId) {
-        return ProblemException.conflict("An active settings row for phone number id " + phoneNumberId
+    private static ConflictException duplicateActive(String phoneNumberId) {
+        return new ConflictException("Conflict", "An active settings row for phone number id " + phoneNumberId
                 + " already exists; deactivate it (isActive=false) or update it instead.");
     }
 }

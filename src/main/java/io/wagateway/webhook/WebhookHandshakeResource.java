@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Problem;
 import io.wagateway.common.ProblemMapper;
+import io.wagateway.common.ProblemResponses;
 
 /**
  * Meta's verification handshake. Signed deliveries ({@code POST} on the same path) are a plain Vert.x route:
@@ -45,8 +47,8 @@ public class WebhookHandshakeResource {
             + "is saved. Answers the challenge unchanged when hub.mode is 'subscribe' and hub.verify_token equals "
             + "the webhook token of an active settings row; 403 otherwise.")
     @APIResponse(responseCode = "200", description = "The hub.challenge value, as text/plain", content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(example = "1158201444")))
-    @APIResponse(responseCode = "400", description = "hub.challenge is not 1-128 of A-Z, a-z, 0-9, _ and -", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Wrong mode or verify token")
+    @APIResponse(responseCode = "400", description = "hub.challenge is not 1-128 of A-Z, a-z, 0-9, _ and -")
+    @APIResponse(responseCode = "403", description = "Wrong mode or verify token (no body)", extensions = @Extension(name = ProblemResponses.NO_BODY, value = "true"))
     public Uni<Response> verify(
             @Parameter(description = "Always 'subscribe'", example = "subscribe") @QueryParam("hub.mode") String mode,
             @Parameter(description = "The verify token typed into Meta's dashboard") @QueryParam("hub.verify_token") String token,

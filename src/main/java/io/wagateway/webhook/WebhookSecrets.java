@@ -80,6 +80,8 @@ public class WebhookSecrets {
     private final WebhookConfig config;
     private final List<byte[]> configuredSecrets;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    /** Counts settings changes; a reload that saw one happen while it ran does not cache what it read. */
+    private final AtomicLong changes = new AtomicLong();
     /** System.nanoTime() before which no new reload starts (one in flight, or backing off after a failure). */
     private final AtomicLong reloadGate = new AtomicLong(System.nanoTime());
     private final LogThrottle throttle = new LogThrottle(java.time.Duration.ofMinutes(1));
@@ -129,6 +131,7 @@ public class WebhookSecrets {
 
     /** Forgets the cached view after a settings change in this instance (other replicas wait for the TTL). */
     void onSettingsChanged(@Observes SettingsChanged event) {
+        changes.incrementAndGet();
         current.set(null);
     }
 
@@ -142,6 +145,7 @@ public class WebhookSecrets {
     }
 
     private Uni<Snapshot> load() {
+        long changesBefore = changes.get();
         return settings.activeCredentials().map(rows -> {
             Map<String, String> numberBusinesses = new HashMap<>();
             for (SettingsCredentials row : rows) {
@@ -175,7 +179,12 @@ public class WebhookSecrets {
                     rows.stream().map(SettingsCredentials::webhookToken).filter(Objects::nonNull)
                             .map(ConstantTime::sha256).toList(),
                     Collections.unmodifiableSet(new HashSet<>(numberBusinesses.keySet())), Instant.now());
-            current.set(snapshot);
+            if (changes.get() == changesBefore) {
+                current.set(snapshot);
+                if (changes.get() != changesBefore) {
+                    current.compareAndSet(snapshot, null); // a change landed while it was being stored
+                }
+            }
             return snapshot;
         });
     }

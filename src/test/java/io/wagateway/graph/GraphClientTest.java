@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.wagateway.common.ProblemException;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemMapper;
 
 class GraphClientTest {
 
@@ -33,18 +34,17 @@ class GraphClientTest {
         GraphError error = GraphError.from(400, node("""
                 {"message": "(#131026) Message undeliverable", "type": "OAuthException", "code": 131026,
                  "error_data": {"details": "Not a WhatsApp user"}, "error_subcode": 2494010, "fbtrace_id": "Az1"}"""));
-        ProblemException problem = (ProblemException) GraphProblems.toProblem(new GraphRejectedException(error),
-                "118234567890123");
-        assertThat(problem.problem().status()).isEqualTo(502);
-        assertThat(problem.problem().title()).isEqualTo("Message undeliverable");
-        assertThat(problem.problem().code()).isEqualTo(131026);
-        assertThat(problem.problem().errorSubcode()).isEqualTo(2494010);
-        assertThat(problem.problem().fbtraceId()).isEqualTo("Az1");
-        assertThat(problem.problem().detail()).contains("(#131026) Message undeliverable").contains("Not a WhatsApp user");
-        assertThat(GraphProblems.title(GraphError.from(429, node("{\"code\": 130429}")))).isEqualTo("Rate limit hit");
-        assertThat(GraphProblems.title(GraphError.from(401, node("{\"code\": 190}"))))
+        Problem problem = ProblemMapper.toProblem(GraphFailures.of(new GraphRejectedException(error), "118234567890123"));
+        assertThat(problem.status()).isEqualTo(502);
+        assertThat(problem.title()).isEqualTo("Message undeliverable");
+        assertThat(problem.code()).isEqualTo(131026);
+        assertThat(problem.errorSubcode()).isEqualTo(2494010);
+        assertThat(problem.fbtraceId()).isEqualTo("Az1");
+        assertThat(problem.detail()).contains("(#131026) Message undeliverable").contains("Not a WhatsApp user");
+        assertThat(GraphFailures.title(GraphError.from(429, node("{\"code\": 130429}")))).isEqualTo("Rate limit hit");
+        assertThat(GraphFailures.title(GraphError.from(401, node("{\"code\": 190}"))))
                 .isEqualTo("Access token expired or invalid");
-        assertThat(GraphProblems.title(GraphError.from(400, node("{\"code\": 131047}"))))
+        assertThat(GraphFailures.title(GraphError.from(400, node("{\"code\": 131047}"))))
                 .isEqualTo("Customer service window closed");
         // Not JSON at all: only the HTTP status is known.
         assertThat(GraphError.from(503, null).code()).isNull();

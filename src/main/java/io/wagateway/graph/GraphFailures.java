@@ -2,21 +2,22 @@ package io.wagateway.graph;
 
 import java.util.concurrent.TimeoutException;
 
-import io.wagateway.common.Problem;
-import io.wagateway.common.ProblemException;
+import io.wagateway.common.UpstreamException;
 
-/** Turns Graph API failures into problem+json answers: 502 with Meta's code, or 504 when Meta did not answer. */
-public final class GraphProblems {
+/**
+ * Turns failures of a Graph call into {@link UpstreamException}s with Meta's code, or a timeout when Meta did not
+ * answer; which HTTP status that is, is the problem mapper's business.
+ */
+public final class GraphFailures {
 
-    private GraphProblems() {
+    private GraphFailures() {
     }
 
     /**
-     * The problem for a failure of a Graph call through {@code phoneNumberId}. Problems pass through; any other
-     * failure of the HTTP client is a 502 naming the number, never a 500 (and never its message, which may
-     * quote request headers).
+     * The failure of a Graph call through {@code phoneNumberId}. Upstream exceptions pass through; any other
+     * failure of the HTTP client names the number, never its message (which may quote request headers).
      */
-    public static Throwable toProblem(Throwable failure, String phoneNumberId) {
+    public static UpstreamException of(Throwable failure, String phoneNumberId) {
         if (failure instanceof GraphApiException graph) {
             GraphError e = graph.error();
             String detail = e.message() != null ? e.message() : "The Graph API answered HTTP " + e.httpStatus() + ".";
@@ -26,27 +27,32 @@ public final class GraphProblems {
             if (failure instanceof GraphUnavailableException) {
                 detail += " (gave up after retries)";
             }
-            return new ProblemException(new Problem("about:blank", title(e), 502, detail, e.code(), e.errorSubcode(),
-                    e.fbtraceId(), null));
+            return new UpstreamException(title(e), detail, false, e.code(), e.errorSubcode(), e.fbtraceId());
         }
         if (isTimeout(failure)) {
-            return new ProblemException(504, "Graph API timeout",
+            return UpstreamException.timeout("Graph API timeout",
                     "The Graph API did not answer in time; the message may or may not have been accepted. "
                             + "It was not stored and not retried, to avoid sending it twice.");
         }
-        if (failure instanceof ProblemException) {
-            return failure;
+        if (failure instanceof UpstreamException upstream) {
+            return upstream;
         }
-        return new ProblemException(502, "Graph API request failed", "The request to the Graph API via phone_number_id "
+        return new UpstreamException("Graph API request failed", "The request to the Graph API via phone_number_id "
                 + phoneNumberId + " failed without an answer from Meta (" + failure.getClass().getSimpleName()
                 + "); it was not stored. Check the number's settings (access token) and the Graph API base URL.");
     }
 
     /** The number's stored access token cannot be sent: nothing was sent, the operator must replace it. */
-    static ProblemException unusableToken(String phoneNumberId) {
-        return new ProblemException(502, "Access token unusable", "The access token stored for phone_number_id "
+    static UpstreamException unusableToken(String phoneNumberId) {
+        return new UpstreamException("Access token unusable", "The access token stored for phone_number_id "
                 + phoneNumberId + " cannot be sent to the Graph API (empty, or holds whitespace, control or non-ASCII "
                 + "characters). Nothing was sent; replace the token with PUT /api/v1/settings/{id}.");
+    }
+
+    /** Meta accepted a send but its answer carries no wamid to store the message under. */
+    static UpstreamException noMessageId() {
+        return new UpstreamException("Graph API error",
+                "The Graph API accepted the request but answered without a message id.");
     }
 
     static String title(GraphError e) {
