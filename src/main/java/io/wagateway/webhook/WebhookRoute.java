@@ -245,7 +245,7 @@ public class WebhookRoute {
                     if (response.closed() || response.ended()) {
                         return;
                     }
-                    switch (result.outcome()) {
+                    switch (result.status()) {
                         case STORED, DUPLICATE -> response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                                 .end(Buffer.buffer(ack(result.stored(), result.duplicates(), result.statusesApplied(),
                                         result.statusesPending())));
