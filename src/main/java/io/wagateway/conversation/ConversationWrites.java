@@ -42,6 +42,9 @@ public class ConversationWrites {
     private final String updateStatus = SqlFiles.load("conversation/status-update.sql");
     private final String insertPending = SqlFiles.load("conversation/pending-status.sql");
     private final String applyPending = SqlFiles.load("conversation/apply-pending.sql");
+    private final String purgePending = SqlFiles.load("conversation/purge-pending-statuses.sql");
+    private final String purgeMessageTombstones = SqlFiles.load("conversation/purge-message-tombstones.sql");
+    private final String purgeCustomerTombstones = SqlFiles.load("conversation/purge-customer-tombstones.sql");
 
     /** One inbound message; true when stored, false when its wamid was stored before. */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
@@ -123,6 +126,25 @@ public class ConversationWrites {
                             .map(kept -> kept.iterator().next().getBoolean("deleted") ? StatusOutcome.DELETED
                                     : StatusOutcome.PENDING);
                 });
+    }
+
+    /** Drops up to {@code limit} pending statuses received before {@code cutoff}, oldest first; how many. */
+    public Uni<Integer> purgePendingStatuses(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgePending, cutoff, limit);
+    }
+
+    /** Drops up to {@code limit} tombstones of messages deleted before {@code cutoff}, oldest first; how many. */
+    public Uni<Integer> purgeMessageTombstones(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgeMessageTombstones, cutoff, limit);
+    }
+
+    /** Clears up to {@code limit} customer tombstones set before {@code cutoff}, oldest first; how many. */
+    public Uni<Integer> purgeCustomerTombstones(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgeCustomerTombstones, cutoff, limit);
+    }
+
+    private static Uni<Integer> purge(SqlClient client, String sql, OffsetDateTime cutoff, int limit) {
+        return client.preparedQuery(sql).execute(Tuple.of(cutoff, limit)).map(rows -> rows.rowCount());
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -6,7 +6,6 @@ import org.jboss.logging.Logger;
 
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogThrottle;
-import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.InboundRow;
 
 /**
@@ -33,9 +32,8 @@ public record DeadLetter(String phoneNumberId, String kind, String wamid, String
         return of(MESSAGE, row.phoneNumberId(), row.wamid(), refusal, row.metadataJson());
     }
 
-    /** Counts a dead letter once it is committed, and says so in a throttled line without payload values. */
-    void counted(WebhookMetrics metrics) {
-        metrics.item(WebhookMetrics.ItemOutcome.DEAD_LETTER);
+    /** Says in a throttled line, without payload values, that this item was kept (once it is committed). */
+    void logKept() {
         long suppressed = THROTTLE.admit("dead-letter");
         if (suppressed >= 0) {
             LOG.warnf("Kept a %s for phone_number_id=%s (wamid=%s) as a dead letter and acknowledged it: PostgreSQL "
@@ -45,28 +43,13 @@ public record DeadLetter(String phoneNumberId, String kind, String wamid, String
         }
     }
 
-    /**
-     * The lone path ({@link InboundBatcher}): keeps the refused row, then fails its waiting deliveries with
-     * {@link Kept} so that they are acknowledged. When even the dead letter is refused with a data error, the
-     * deliveries are acknowledged all the same (a retry could not store either) and it is logged; an outage
-     * while writing it fails them, so that Meta retries.
-     */
-    static io.smallrye.mutiny.Uni<Kept> keep(DeadLetterWriter writer, io.vertx.mutiny.sqlclient.SqlClient client,
-            WebhookMetrics metrics, DeadLetter letter) {
-        return writer.insert(client, letter)
-                .map(ignored -> {
-                    letter.counted(metrics);
-                    return new Kept(letter.sqlState());
-                })
-                .onFailure(ConversationWrites::isPermanent).recoverWithItem(failure -> {
-                    if (THROTTLE.admit("dead-letter-refused") >= 0) {
-                        LOG.errorf("Could not keep a %s for phone_number_id=%s (wamid=%s) as a dead letter either "
-                                + "(PostgreSQL %s); acknowledged without storing it", letter.kind(),
-                                LogValue.of(letter.phoneNumberId()), LogValue.of(letter.wamid()),
-                                ((PgException) failure).getSqlState());
-                    }
-                    return new Kept(letter.sqlState());
-                });
+    /** Not even this dead letter is storable: the item is acknowledged without being stored, and it is logged. */
+    void logRefused(PgException refusal) {
+        if (THROTTLE.admit("dead-letter-refused") >= 0) {
+            LOG.errorf("Could not keep a %s for phone_number_id=%s (wamid=%s) as a dead letter either (PostgreSQL "
+                    + "%s); acknowledged without storing it", kind, LogValue.of(phoneNumberId), LogValue.of(wamid),
+                    refusal.getSqlState());
+        }
     }
 
     private static String cut(String value, int max) {
@@ -79,15 +62,5 @@ public record DeadLetter(String phoneNumberId, String kind, String wamid, String
         }
         int end = Character.isHighSurrogate(storable.charAt(max - 1)) ? max - 1 : max;
         return storable.substring(0, end);
-    }
-
-    /**
-     * The answer for a message kept as a dead letter (the lone path): its delivery is acknowledged. No stack
-     * trace: it is an outcome, not a fault.
-     */
-    static final class Kept extends RuntimeException {
-        Kept(String sqlState) {
-            super("kept as a dead letter (PostgreSQL " + sqlState + ")", null, false, false);
-        }
     }
 }

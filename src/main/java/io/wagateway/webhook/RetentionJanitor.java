@@ -16,15 +16,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.wagateway.conversation.ConversationWrites;
 
 /**
  * Drops what the webhook keeps only for a while, once an hour on every replica (idempotent): statuses kept for
  * messages that never appeared ({@code pending-status-retention}), dead letters ({@code dead-letter-retention})
  * and the tombstones of deleted conversations ({@code stale-after} plus one period, for clocks that differ
- * between replicas: any message a purged tombstone would refuse is then refused as stale). Oldest first, in
- * bounded batches of their own short statement each, skipping rows another replica's purge holds, so that a
- * backlog never becomes one long delete.
+ * between replicas: any message a purged tombstone would refuse is then refused as stale). Only schedules: the
+ * statements belong to the tables' writers ({@link ConversationWrites}, {@link DeadLetterWriter}); each drops a
+ * bounded batch, oldest first, so that a backlog never becomes one long delete.
  */
 @ApplicationScoped
 public class RetentionJanitor {
@@ -36,8 +37,14 @@ public class RetentionJanitor {
     /** Statements per purge and run; what is left waits for the next run. */
     static final int MAX_BATCHES = 100;
 
-    /** One kind of row to drop: {@code sql} takes the cutoff ($1) and the batch size ($2). */
-    record Purge(String what, Supplier<Duration> age, String sql) {
+    /** One batch of one kind of row: drops up to {@code limit} rows older than {@code cutoff}, says how many. */
+    @FunctionalInterface
+    interface Statement {
+        Uni<Integer> drop(SqlClient client, OffsetDateTime cutoff, int limit);
+    }
+
+    /** One kind of row to drop. */
+    record Purge(String what, Supplier<Duration> age, Statement statement) {
     }
 
     private final Vertx vertx;
@@ -48,27 +55,16 @@ public class RetentionJanitor {
     private final List<Purge> tombstones;
     private long timer = -1;
 
-    public RetentionJanitor(Vertx vertx, Pool pool, WebhookConfig config) {
+    public RetentionJanitor(Vertx vertx, Pool pool, WebhookConfig config, ConversationWrites writes,
+            DeadLetterWriter deadLetterWriter) {
         this.vertx = vertx;
         this.pool = pool;
         Supplier<Duration> tombstoneAge = () -> config.staleAfter().plus(PERIOD);
-        pendingStatuses = new Purge("pending status(es)", config::pendingStatusRetention, """
-                DELETE FROM whatsapp_pending_statuses WHERE (message_id, status) IN (
-                    SELECT message_id, status FROM whatsapp_pending_statuses WHERE received_at < $1
-                    ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)""");
-        deadLetters = new Purge("dead letter(s)", config::deadLetterRetention, """
-                DELETE FROM whatsapp_dead_letters WHERE id IN (
-                    SELECT id FROM whatsapp_dead_letters WHERE received_at < $1
-                    ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)""");
+        pendingStatuses = new Purge("pending status(es)", config::pendingStatusRetention, writes::purgePendingStatuses);
+        deadLetters = new Purge("dead letter(s)", config::deadLetterRetention, deadLetterWriter::purge);
         tombstones = List.of(
-                new Purge("tombstone(s) of deleted messages", tombstoneAge, """
-                        DELETE FROM whatsapp_deleted_messages WHERE message_id IN (
-                            SELECT message_id FROM whatsapp_deleted_messages WHERE deleted_at < $1
-                            ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED)"""),
-                new Purge("customer tombstone(s)", tombstoneAge, """
-                        UPDATE customer_profiles SET conversation_deleted_at = NULL WHERE id IN (
-                            SELECT id FROM customer_profiles WHERE conversation_deleted_at < $1
-                            ORDER BY conversation_deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED)"""));
+                new Purge("tombstone(s) of deleted messages", tombstoneAge, writes::purgeMessageTombstones),
+                new Purge("customer tombstone(s)", tombstoneAge, writes::purgeCustomerTombstones));
         purges = List.of(pendingStatuses, deadLetters, tombstones.get(0), tombstones.get(1));
     }
 
@@ -117,9 +113,9 @@ public class RetentionJanitor {
     }
 
     private Uni<Long> batch(Purge purge, OffsetDateTime cutoff, int batchSize, int round, long dropped) {
-        return pool.preparedQuery(purge.sql()).execute(Tuple.of(cutoff, batchSize)).chain(rows -> {
-            long total = dropped + rows.rowCount();
-            return rows.rowCount() < batchSize || round + 1 >= MAX_BATCHES ? Uni.createFrom().item(total)
+        return purge.statement().drop(pool, cutoff, batchSize).chain(count -> {
+            long total = dropped + count;
+            return count < batchSize || round + 1 >= MAX_BATCHES ? Uni.createFrom().item(total)
                     : batch(purge, cutoff, batchSize, round + 1, total);
         });
     }

@@ -13,19 +13,14 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wagateway.conversation.StatusOutcome;
+import io.wagateway.webhook.payload.Delivery;
 
-/** The webhook's Prometheus metrics (names listed in README "Operations"). */
+/**
+ * The webhook's Prometheus metrics (listed in {@code docs/webhook.md}), recorded from what each step of a delivery
+ * reports ({@link IngestService}); label values come from fixed sets.
+ */
 @ApplicationScoped
 public class WebhookMetrics {
-
-    /** What a delivery ended as; one counter each. */
-    public enum Outcome {
-        STORED,
-        DUPLICATE,
-        REJECTED_SIGNATURE,
-        INVALID,
-        UNAVAILABLE
-    }
 
     /** Label values a payload may carry; any other value is counted as {@link #OTHER}, so series stay bounded. */
     static final String OTHER = "other";
@@ -48,7 +43,7 @@ public class WebhookMetrics {
             132016, 132068, 132069, 133000, 133004, 133005, 133006, 133008, 133009, 133010, 133015, 133016, 135000);
 
     private final MeterRegistry registry;
-    private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
+    private final Map<DeliveryResult.Status, Counter> deliveries = new EnumMap<>(DeliveryResult.Status.class);
     private final Counter duplicates;
     private final Counter unrouted;
     private final Counter staleMessages;
@@ -59,7 +54,7 @@ public class WebhookMetrics {
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (Outcome outcome : Outcome.values()) {
+        for (DeliveryResult.Status outcome : DeliveryResult.Status.values()) {
             deliveries.put(outcome, Counter.builder("whatsapp.webhook.deliveries")
                     .description("Webhook deliveries by outcome").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                     .register(registry));
@@ -85,17 +80,59 @@ public class WebhookMetrics {
         ingestBatch.record(messages);
     }
 
-    public void delivery(Outcome outcome) {
-        deliveries.get(outcome).increment();
+    /** A delivery answered: its outcome and the time from its arrival. */
+    public void delivered(DeliveryResult result, Timer.Sample sample) {
+        deliveries.get(result.status()).increment();
+        sample.stop(ingestLatency);
+    }
+
+    /** What the parse acknowledged without storing: other fields, Meta's errors, replaced timestamps. */
+    void parsed(Delivery delivery) {
+        timestampsReplaced(delivery.timestampsReplaced());
+        delivery.ignoredFields().forEach(this::ignoredField);
+        delivery.errors().forEach(error -> webhookError(error.code()));
+    }
+
+    /** Items set aside by routing: without a number, or for a number the signer does not own. */
+    void routed(DeliveryRouter.Routed routed) {
+        items(ItemOutcome.UNROUTABLE, routed.unroutable());
+        items(ItemOutcome.FOREIGN, routed.foreign());
+    }
+
+    /** Items left out of the writes: keys too long to index, unknown statuses. */
+    void leftOut(InboundRows.Rows rows) {
+        items(ItemOutcome.INVALID, rows.invalid());
+        for (int i = 0; i < rows.unknownStatuses(); i++) {
+            unknownStatus();
+        }
+    }
+
+    /** What a delivery's commit wrote. */
+    void written(Written written) {
+        written.storedTypes().forEach(this::messageStored);
+        written.statuses().forEach(s -> {
+            if (s.outcome() == StatusOutcome.FOREIGN) {
+                items(ItemOutcome.FOREIGN, 1);
+            } else {
+                status(s.status(), s.outcome());
+            }
+        });
+        if (written.duplicates() > 0) {
+            duplicates.increment(written.duplicates());
+        }
+        items(ItemOutcome.DEAD_LETTER, written.deadLetters());
+    }
+
+    /** Items acknowledged without being stored, by why (a fixed set of labels). */
+    private void items(ItemOutcome outcome, int count) {
+        if (count > 0) {
+            counter("item:" + outcome.label, "whatsapp.webhook.items", "outcome", outcome.label).increment(count);
+        }
     }
 
     public void messageStored(String type) {
         String t = type == null ? "unknown" : bounded(type, MESSAGE_TYPES);
         counter("m:" + t, "whatsapp.webhook.messages", "type", t).increment();
-    }
-
-    public void duplicate() {
-        duplicates.increment();
     }
 
     public void status(String status, StatusOutcome outcome) {
@@ -115,8 +152,11 @@ public class WebhookMetrics {
         }
     }
 
-    public void unrouted() {
-        unrouted.increment();
+    /** Items stored for a number without an active settings row. */
+    void unrouted(int count) {
+        if (count > 0) {
+            unrouted.increment(count);
+        }
     }
 
     public void webhookError(Integer code) {
@@ -147,11 +187,6 @@ public class WebhookMetrics {
         final String label = name().toLowerCase(Locale.ROOT);
     }
 
-    /** An item acknowledged without being stored, by why (a fixed set of labels). */
-    public void item(ItemOutcome outcome) {
-        counter("item:" + outcome.label, "whatsapp.webhook.items", "outcome", outcome.label).increment();
-    }
-
     /** Items whose timestamp was missing, unreadable or implausible and became the arrival time. */
     public void timestampsReplaced(int count) {
         if (count > 0) {
@@ -169,9 +204,5 @@ public class WebhookMetrics {
 
     public Timer.Sample start() {
         return Timer.start(registry);
-    }
-
-    public void stop(Timer.Sample sample) {
-        sample.stop(ingestLatency);
     }
 }

@@ -31,8 +31,8 @@ import io.wagateway.common.Problem;
 
 /**
  * {@code POST /webhooks/whatsapp} as a plain Vert.x route: the hottest endpoint of the service skips the REST
- * layer's per-request work (handler chain, media-type negotiation, entity writers, CDI request context), about a
- * quarter of the service's CPU per delivery (README "Benchmark"). Same contract as a REST resource would have: the
+ * layer's per-request work (handler chain, media-type negotiation, entity writers, CDI request context),
+ * whose cost is measured in docs/performance.md. Same contract as a REST resource would have: the
  * body limit of {@code quarkus.http.limits.max-body-size} (413), 401/400/503 as problem+json, 200 only after
  * commit, {@code X-Request-Id}, HTTP metrics and graceful shutdown (those work below the REST layer). The
  * verification handshake (GET) stays in {@link WebhookHandshakeResource}; the annotation scanner does not see this route,
@@ -245,7 +245,7 @@ public class WebhookRoute {
                     if (response.closed() || response.ended()) {
                         return;
                     }
-                    switch (result.outcome()) {
+                    switch (result.status()) {
                         case STORED, DUPLICATE -> response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                                 .end(Buffer.buffer(ack(result.stored(), result.duplicates(), result.statusesApplied(),
                                         result.statusesPending())));

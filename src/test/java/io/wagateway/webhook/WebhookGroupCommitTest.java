@@ -302,10 +302,10 @@ class WebhookGroupCommitTest {
         }
     }
 
-    /** The batcher's log records while open (the test runs in the application's JVM). */
+    /** The group writer's log records while open (the test runs in the application's JVM). */
     static final class LogCapture extends Handler implements AutoCloseable {
 
-        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(InboundBatcher.class.getName());
+        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(InboundWriter.class.getName());
         private final List<String> messages = new CopyOnWriteArrayList<>();
 
         LogCapture() {

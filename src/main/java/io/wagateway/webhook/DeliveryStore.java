@@ -1,0 +1,43 @@
+package io.wagateway.webhook;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.wagateway.webhook.InboundRows.Rows;
+
+/**
+ * Chooses how a delivery's writes reach the database: a lone message (nearly all of Meta's traffic) joins the
+ * group commit ({@link InboundBatcher}); anything else is one transaction of its own ({@link DeliveryWriter})
+ * under the same waiting bound. Either way the delivery fails when it is not written within
+ * {@code gateway.whatsapp.ingest-timeout}.
+ */
+@ApplicationScoped
+public class DeliveryStore {
+
+    private final InboundBatcher batcher;
+    private final DeliveryWriter writer;
+    private final WebhookConfig config;
+
+    public DeliveryStore(InboundBatcher batcher, DeliveryWriter writer, WebhookConfig config) {
+        this.batcher = batcher;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    /** Writes a delivery's non-empty rows; what the commit wrote. */
+    public Uni<Written> store(Rows rows) {
+        Uni<Written> work;
+        if (rows.messages().size() == 1 && rows.statuses().isEmpty()) {
+            String type = rows.messages().get(0).messageType();
+            work = batcher.store(rows.messages().get(0)).map(outcome -> switch (outcome) {
+                case STORED -> Written.stored(type);
+                case DUPLICATE -> Written.DUPLICATE;
+                case DEAD_LETTER -> Written.DEAD_LETTER;
+                case DROPPED -> Written.NOTHING;
+            });
+        } else {
+            work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses()));
+        }
+        return work.ifNoItem().after(config.ingestTimeout()).fail();
+    }
+}

@@ -1,0 +1,123 @@
+package io.wagateway.webhook;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
+import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.InboundRow;
+import io.wagateway.webhook.InboundRows.StatusWrite;
+import io.wagateway.webhook.Written.StatusResult;
+
+/**
+ * Writes a delivery of several items (messages, statuses) in one transaction through {@link ConversationWrites},
+ * with the same statements as the lone path, one per item. An item PostgreSQL refuses for its data becomes a dead
+ * letter: the transaction runs again without it and with its dead letter (no extra statement while nothing is
+ * refused; at most one more run per refused item).
+ */
+@ApplicationScoped
+public class DeliveryWriter {
+
+    private final Pool pool;
+    private final ConversationWrites writes;
+    private final DeadLetterWriter deadLetterWriter;
+
+    public DeliveryWriter(Pool pool, ConversationWrites writes, DeadLetterWriter deadLetterWriter) {
+        this.pool = pool;
+        this.writes = writes;
+        this.deadLetterWriter = deadLetterWriter;
+    }
+
+    /** Messages in lock order, then statuses in lock order, in one transaction. */
+    public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses) {
+        return write(rows, statuses, List.of());
+    }
+
+    private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<DeadLetter> deadLetters) {
+        return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
+                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))))
+                .invoke(() -> deadLetters.forEach(DeadLetter::logKept))
+                .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
+                    PoisonedItem poisoned = (PoisonedItem) failure;
+                    List<DeadLetter> kept = new ArrayList<>(deadLetters);
+                    if (poisoned.letter != null) {
+                        kept.add(poisoned.letter);
+                    } else {
+                        kept.remove(poisoned.item);
+                    }
+                    return write(without(rows, poisoned.item), without(statuses, poisoned.item), kept);
+                });
+    }
+
+    private Uni<Void> keep(SqlClient tx, List<DeadLetter> deadLetters) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (DeadLetter letter : deadLetters) {
+            chain = chain.chain(() -> deadLetterWriter.insert(tx, letter)
+                    .onFailure(ConversationWrites::isPermanent).transform(failure -> {
+                        // Not even the dead letter is storable: dropped (logged), the rest still stored.
+                        letter.logRefused((PgException) failure);
+                        return new PoisonedItem(letter, null);
+                    }));
+        }
+        return chain;
+    }
+
+    private static <T> List<T> without(List<T> items, Object item) {
+        List<T> rest = new ArrayList<>(items.size());
+        boolean removed = false;
+        for (T candidate : items) {
+            if (!removed && candidate == item) {
+                removed = true;
+            } else {
+                rest.add(candidate);
+            }
+        }
+        return removed ? rest : items;
+    }
+
+    private Uni<Written> writeAll(SqlClient tx, List<InboundRow> rows, List<StatusWrite> statuses, int deadLetters) {
+        List<String> storedTypes = new ArrayList<>();
+        int[] duplicates = new int[1];
+        List<StatusResult> statusResults = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (InboundRow row : rows) {
+            chain = chain.chain(() -> writes.insertInbound(tx, row)
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(row, DeadLetter.message(row, (PgException) failure)))
+                    .invoke(stored -> {
+                        if (stored) {
+                            storedTypes.add(row.messageType());
+                        } else {
+                            duplicates[0]++;
+                        }
+                    }).replaceWithVoid());
+        }
+        for (StatusWrite status : statuses) {
+            chain = chain.chain(() -> writes.applyStatus(tx, status.wamid(), status.status().wireName(),
+                    status.status().rank(), status.timestamp(), status.errorsJson(), status.rawJson(), status.scope())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
+                            status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson())))
+                    .invoke(outcome -> statusResults.add(new StatusResult(status.status().wireName(), outcome)))
+                    .replaceWithVoid());
+        }
+        return chain.map(ignored -> new Written(storedTypes, duplicates[0], statusResults, deadLetters));
+    }
+
+    /** One item of a transaction refused for its data: the transaction runs again without it. */
+    private static final class PoisonedItem extends RuntimeException {
+        final Object item;
+        final DeadLetter letter;
+
+        PoisonedItem(Object item, DeadLetter letter) {
+            super("an item was refused for its data", null, false, false);
+            this.item = item;
+            this.letter = letter;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.wagateway.webhook;
+
+import java.util.List;
+
+import io.wagateway.conversation.StatusOutcome;
+
+/**
+ * What one delivery's writes committed: the types of the messages stored now, the messages stored before, what
+ * each status did and the items kept as dead letters. Counted in the metrics only once committed.
+ */
+record Written(List<String> storedTypes, int duplicates, List<StatusResult> statuses, int deadLetters) {
+
+    static final Written NOTHING = new Written(List.of(), 0, List.of(), 0);
+    static final Written DUPLICATE = new Written(List.of(), 1, List.of(), 0);
+    static final Written DEAD_LETTER = new Written(List.of(), 0, List.of(), 1);
+
+    /** What one status did. */
+    record StatusResult(String status, StatusOutcome outcome) {
+    }
+
+    static Written stored(String type) {
+        return new Written(List.of(type), 0, List.of(), 0);
+    }
+
+    int stored() {
+        return storedTypes.size();
+    }
+
+    int statusesApplied() {
+        return (int) statuses.stream().filter(s -> s.outcome() == StatusOutcome.APPLIED).count();
+    }
+
+    int statusesPending() {
+        return (int) statuses.stream().filter(s -> s.outcome() == StatusOutcome.PENDING).count();
+    }
+}
