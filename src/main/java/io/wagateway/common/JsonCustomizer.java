@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
- * The application's ObjectMapper, used by the REST layer, the webhook (IngestService) and the Graph API client:
+ * The application's ObjectMapper, used by the REST layer, the webhook (DeliveryReader, InboundRows) and the Graph API client:
  * strict UTF-8, nothing after the JSON value, bounded nesting. For admin request bodies (the records of the
  * {@code *.dto} packages) also: unknown fields and NUL in string fields are refused, not ignored or passed to
  * PostgreSQL (which cannot store U+0000).

@@ -52,7 +52,7 @@ class ConversationWritesTest {
                 .execute(Tuple.of(phone)).map(rows -> rows.iterator().next().getString(0)), "Ann");
     }
 
-    /** The rows as InboundBatcher hands them over: sorted by phone number, then wamid. */
+    /** The rows as InboundWriter hands them over: sorted by phone number, then wamid. */
     private static List<InboundRow> group(InboundRow... rows) {
         List<InboundRow> sorted = new ArrayList<>(List.of(rows));
         sorted.sort(Comparator.comparing(InboundRow::phoneNumber).thenComparing(InboundRow::wamid));
