@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,7 +31,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wagateway.common.LogContext;
 import io.wagateway.webhook.SignatureVerifier;
-import io.wagateway.webhook.WebhookConfig;
 
 /**
  * A stand-in for Meta's Graph API in dev mode, so that sending can be tried on a laptop: it accepts
@@ -46,24 +46,25 @@ public class GraphSandbox {
 
     static final String PATH = "/dev/graph/:version/:phoneNumberId/messages";
     static final String WEBHOOK_PATH = "/webhooks/whatsapp";
-    /** Meta's limit for a message request is far below this; the sandbox only has to hold one at a time. */
+    /** A send or read receipt is a few KB; larger bodies are refused (413) before they are held. */
     private static final long BODY_LIMIT = 1024 * 1024;
 
     private static final Logger LOG = Logger.getLogger(GraphSandbox.class);
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
-    private final WebhookConfig webhook;
+    private final List<String> appSecrets;
     private final boolean enabled;
     private final long statusDelayMs;
     private volatile HttpClient client;
 
-    public GraphSandbox(Vertx vertx, ObjectMapper mapper, WebhookConfig webhook,
+    public GraphSandbox(Vertx vertx, ObjectMapper mapper,
+            @ConfigProperty(name = "gateway.whatsapp.app-secrets") Optional<List<String>> appSecrets,
             @ConfigProperty(name = "gateway.graph-sandbox.enabled", defaultValue = "false") boolean enabled,
             @ConfigProperty(name = "gateway.graph-sandbox.status-delay", defaultValue = "1s") Duration statusDelay) {
         this.vertx = vertx;
         this.mapper = mapper;
-        this.webhook = webhook;
+        this.appSecrets = appSecrets.orElse(List.of());
         this.enabled = enabled;
         this.statusDelayMs = Math.max(1, statusDelay.toMillis());
     }
@@ -115,8 +116,7 @@ public class GraphSandbox {
         if (index >= SandboxReplies.STATUSES.size()) {
             return;
         }
-        List<String> secrets = webhook.appSecrets().orElse(List.of());
-        if (secrets.isEmpty()) {
+        if (appSecrets.isEmpty()) {
             LOG.warn("Graph API sandbox: no gateway.whatsapp.app-secrets to sign status webhooks with; none sent");
             return;
         }
@@ -126,7 +126,7 @@ public class GraphSandbox {
                     .getBytes(StandardCharsets.UTF_8);
             client().request(HttpMethod.POST, port, host, WEBHOOK_PATH)
                     .compose(request -> request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .putHeader("X-Hub-Signature-256", SignatureVerifier.sign(secrets.get(0), delivery))
+                            .putHeader("X-Hub-Signature-256", SignatureVerifier.sign(appSecrets.get(0), delivery))
                             .send(Buffer.buffer(delivery)))
                     .onComplete(answer -> {
                         if (answer.failed() || answer.result().statusCode() != 200) {
