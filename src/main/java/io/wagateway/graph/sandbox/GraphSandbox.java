@@ -30,7 +30,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.wagateway.common.LogContext;
-import io.wagateway.webhook.SignatureVerifier;
 
 /**
  * A stand-in for Meta's Graph API in dev mode, so that sending can be tried on a laptop: it accepts
@@ -126,7 +125,7 @@ public class GraphSandbox {
                     .getBytes(StandardCharsets.UTF_8);
             client().request(HttpMethod.POST, port, host, WEBHOOK_PATH)
                     .compose(request -> request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .putHeader("X-Hub-Signature-256", SignatureVerifier.sign(appSecrets.get(0), delivery))
+                            .putHeader("X-Hub-Signature-256", SandboxReplies.signature(appSecrets.get(0), delivery))
                             .send(Buffer.buffer(delivery)))
                     .onComplete(answer -> {
                         if (answer.failed() || answer.result().statusCode() != 200) {

@@ -1,8 +1,14 @@
 package io.wagateway.graph.sandbox;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -63,6 +69,20 @@ public final class SandboxReplies {
         value.putArray("statuses").addObject().put("id", wamid).put("status", status)
                 .put("timestamp", Long.toString(at.getEpochSecond())).put("recipient_id", digits(recipient));
         return root;
+    }
+
+    /**
+     * The {@code X-Hub-Signature-256} value Meta sends with {@code body}. Computed here rather than with the
+     * webhook's verifier: the Graph API side does not depend on the webhook adapter.
+     */
+    public static String signature(String appSecret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     static String digits(String phone) {

@@ -2,6 +2,7 @@ package io.wagateway.graph.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,12 @@ class SandboxRepliesTest {
         assertThat(change.path("value").path("metadata").path("phone_number_id").asText()).isEqualTo("118234567890123");
         assertThat(change.path("value").path("statuses").toString()).isEqualTo("[{\"id\":\"wamid.out\","
                 + "\"status\":\"read\",\"timestamp\":\"1800000000\",\"recipient_id\":\"491512345678\"}]");
+    }
+
+    @Test
+    void signsLikeMeta() {
+        // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?")
+        assertThat(SandboxReplies.signature("Jefe", "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 }
