@@ -27,11 +27,25 @@ public class LogDemotions {
 
     static final String ERROR_HANDLER = "io.quarkus.vertx.http.runtime.QuarkusErrorHandler";
     static final String VERTX_UNCAUGHT = "io.quarkus.vertx.core.runtime.VertxCoreRecorder";
+    static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
     private static final Logger LOG = Logger.getLogger(LogDemotions.class);
 
     void install(@Observes StartupEvent event) {
         demote(ERROR_HANDLER, LogDemotions::malformed, "Malformed HTTP request refused");
         demote(VERTX_UNCAUGHT, LogDemotions::poolTimerRace, "Pool acquisition timer fired after its failure");
+        java.util.logging.Logger meters = java.util.logging.Logger.getLogger(METER_REGISTRY);
+        Filter previous = meters.getFilter();
+        meters.setFilter(record -> !perServerGauge(record.getMessage())
+                && (previous == null || previous.isLoggable(record)));
+    }
+
+    /**
+     * Quarkus registers its connection-limit gauges once per HTTP server verticle (one per event loop), all on one
+     * shared count, and Micrometer warns about every registration after the first; any other gauge still warns.
+     */
+    static boolean perServerGauge(String message) {
+        return message != null
+                && message.startsWith("This Gauge has been already registered (MeterId{name='vertx.http.connections.");
     }
 
     private static void demote(String category, UnaryOperator<Throwable> harmless, String what) {

@@ -38,4 +38,13 @@ class LogDemotionsTest {
                 .isInstanceOf(io.vertx.core.http.HttpClosedException.class);
         assertThat(LogDemotions.malformed(new IllegalStateException("a bug"))).isNull();
     }
+
+    @Test
+    void onlyQuarkusPerServerConnectionGaugesAreQuiet() {
+        assertThat(LogDemotions.perServerGauge("This Gauge has been already registered (MeterId{name='vertx.http."
+                + "connections.current', tags=[]}), the registration will be ignored.")).isTrue();
+        assertThat(LogDemotions.perServerGauge("This Gauge has been already registered (MeterId{name='whatsapp."
+                + "webhook.body.budget.used', tags=[]}), the registration will be ignored.")).isFalse();
+        assertThat(LogDemotions.perServerGauge(null)).isFalse();
+    }
 }

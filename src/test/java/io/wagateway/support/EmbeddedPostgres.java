@@ -47,6 +47,7 @@ public final class EmbeddedPostgres {
     /** Removed on stop; null for a kept cluster. */
     private final Path dataDir;
     private final Path log;
+    /** Null for a handle on the JVM's shared server started elsewhere ({@link #shared()}), which it never stops. */
     private final Process process;
     private final int port;
 
@@ -73,6 +74,27 @@ public final class EmbeddedPostgres {
     /** Extracts the binaries (once per machine), initialises a fresh cluster on a free port and starts it. */
     public static EmbeddedPostgres start() {
         return start(0, null);
+    }
+
+    /** Port of this JVM's shared server, as a system property: JVM-wide, unlike a static field. */
+    private static final String SHARED_PORT = "wagateway.test.embedded-postgres-port";
+
+    /**
+     * The one throwaway server of this JVM, started on first use and stopped when the JVM exits. Quarkus loads
+     * test resources anew in a fresh class loader whenever it restarts for another test profile, so a static field
+     * would start one server per profile; the port is kept in a system property instead and the server reused.
+     */
+    public static EmbeddedPostgres shared() {
+        // the system properties are one object per JVM: a lock every class loader sees
+        synchronized (System.getProperties()) {
+            String port = System.getProperty(SHARED_PORT);
+            if (port != null && reachable("127.0.0.1", Integer.parseInt(port))) {
+                return new EmbeddedPostgres(null, null, null, Integer.parseInt(port));
+            }
+            EmbeddedPostgres server = start();
+            System.setProperty(SHARED_PORT, Integer.toString(server.port()));
+            return server;
+        }
     }
 
     /**
@@ -132,6 +154,9 @@ public final class EmbeddedPostgres {
 
     /** Fast shutdown (SIGTERM would wait for clients), then removes the data directory. */
     public void stop() {
+        if (process == null) {
+            return;
+        }
         if (process.isAlive()) {
             // SIGINT = PostgreSQL's "fast" shutdown; the JDK can only send TERM/KILL, so ask kill(1).
             try {

@@ -10,12 +10,11 @@ import java.util.UUID;
 /**
  * A throwaway database created for one test run on a real PostgreSQL server. Server coordinates come from
  * the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD (defaults 127.0.0.1, 5432, postgres).
- * When nothing listens there, an {@link EmbeddedPostgres} is started instead (once per JVM).
+ * When nothing listens there, the JVM's shared {@link EmbeddedPostgres#shared() embedded server} is used instead.
  */
 public final class TestDatabase {
 
     private static volatile TestDatabase current;
-    private static EmbeddedPostgres embedded;
 
     private final String host;
     private final int port;
@@ -45,7 +44,7 @@ public final class TestDatabase {
         String user = env("PGUSER", "postgres");
         String password = System.getenv("PGPASSWORD");
         if (!EmbeddedPostgres.reachable(host, port)) {
-            EmbeddedPostgres server = embedded();
+            EmbeddedPostgres server = EmbeddedPostgres.shared();
             System.err.println("No PostgreSQL at " + host + ":" + port + "; using the embedded one on port "
                     + server.port());
             host = server.host();
@@ -59,18 +58,11 @@ public final class TestDatabase {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create a test database on PostgreSQL at " + host + ":" + port
-                    + " as " + user + ". Start a server (see README, 'Tests') or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
+                    + " as " + user + ". Start a server (see docs/development.md) or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
                     e);
         }
         current = db;
         return db;
-    }
-
-    private static synchronized EmbeddedPostgres embedded() {
-        if (embedded == null) {
-            embedded = EmbeddedPostgres.start();
-        }
-        return embedded;
     }
 
     public void drop() {
