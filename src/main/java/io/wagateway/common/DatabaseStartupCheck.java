@@ -65,10 +65,10 @@ public class DatabaseStartupCheck implements FlywayConfigurationCustomizer {
         if (sqlState.startsWith("08")) {
             return "No PostgreSQL answers at " + url + ". Start one: `./mvnw -q test-compile exec:java@dev-db` in a "
                     + "second terminal (embedded PostgreSQL 15), or point PGHOST/PGPORT (dev mode) or "
-                    + "QUARKUS_DATASOURCE_JDBC_URL and QUARKUS_DATASOURCE_REACTIVE_URL at your server (README, \"Run\").";
+                    + "QUARKUS_DATASOURCE_JDBC_URL and QUARKUS_DATASOURCE_REACTIVE_URL at your server (docs/development.md).";
         }
         if (sqlState.equals("3D000")) {
-            return "The database of " + url + " does not exist. Create it once: `" + createdb(url) + "` (README, \"Run\").";
+            return "The database of " + url + " does not exist. Create it once: `" + createdb(url) + "` (docs/development.md).";
         }
         return null;
     }

@@ -266,8 +266,8 @@ public class WebhookRoute {
     }
 
     /**
-     * The 200 body ({@code WebhookAck} in the OpenAPI document), written by hand: on the hottest path of the
-     * service, Jackson's writer cost ~14 % of its CPU.
+     * The 200 body ({@code WebhookAck} in the OpenAPI document), written by hand: it is on the hottest path of the
+     * service, where Jackson's writer showed up as a large share of the CPU per delivery (docs/performance.md).
      */
     static byte[] ack(int stored, int duplicates, int statusesApplied, int statusesPending) {
         return ("{\"stored\":" + stored + ",\"duplicates\":" + duplicates + ",\"statusesApplied\":"
