@@ -122,8 +122,9 @@ public class EventDispatcher {
         if (stopped || client == null) {
             return;
         }
+        // set before trying to start, so that a round ending at this moment sees it and runs again
+        again.set(true);
         if (!running.compareAndSet(false, true)) {
-            again.set(true);
             return;
         }
         again.set(false);
