@@ -19,6 +19,6 @@ WITH next AS (
         AND (s.phone_number_ids IS NULL OR n.phone_number_id = ANY (s.phone_number_ids))
     RETURNING 1
 ), moved AS (
-    UPDATE gateway_event_sequencer SET last_id = (SELECT COALESCE(max(id), $1) FROM next)
+    UPDATE gateway_event_sequencer SET last_id = (SELECT max(id) FROM next) WHERE EXISTS (SELECT 1 FROM next)
 )
 SELECT (SELECT count(*) FROM numbered) AS events, (SELECT count(*) FROM fanned) AS deliveries

@@ -34,7 +34,7 @@ public class Deliveries {
             String encryptedSecret, CloudEvent event) {
     }
 
-    /** What one sequencing run did; {@code locked} false: another replica holds the sequencer. */
+    /** What one sequencing run did; {@code locked} false: nothing waited, or another replica holds the sequencer. */
     public record Sequenced(boolean locked, long events, long deliveries) {
     }
 

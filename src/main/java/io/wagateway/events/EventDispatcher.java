@@ -52,7 +52,7 @@ public class EventDispatcher {
     private final ObjectMapper mapper;
     private final EventsConfig config;
     private final Backoff backoff;
-    private final String reactiveUrl;
+    private final Optional<String> reactiveUrl;
     private final Optional<String> user;
     private final Optional<String> password;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -67,7 +67,7 @@ public class EventDispatcher {
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
             ObjectMapper mapper, EventsConfig config,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String reactiveUrl,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
@@ -91,7 +91,16 @@ public class EventDispatcher {
         // no redirects: a receiver must not be able to point the gateway at another host
         client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setConnectTimeout(timeout)
                 .setUserAgent("whatsapp-gateway-events").setMaxPoolSize(config.maxInFlight()));
-        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""));
+        reactiveUrl.filter(url -> !url.isBlank()).ifPresentOrElse(this::listen,
+                () -> LOG.warnf("No quarkus.datasource.reactive.url: events are dispatched on the %s poll only",
+                        config.pollInterval()));
+        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
+    }
+
+    /** LISTENs on its own connection (not the pool's), reconnecting when it drops. */
+    private void listen(String url) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
@@ -99,8 +108,6 @@ public class EventDispatcher {
         subscriber.connect().subscribe().with(ok -> wake(),
                 failure -> LOG.warnf("Event notifications unavailable (%s); dispatching on the %s poll",
                         failure.getMessage(), config.pollInterval()));
-        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
-        retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -215,9 +222,11 @@ public class EventDispatcher {
         Duration wait = backoff.after(delivery.attempt());
         Instant next = Instant.now().plus(wait);
         boolean giveUp = next.isAfter(delivery.createdAt().plus(config.maxRetryDuration()));
-        if (giveUp) {
-            LOG.warnf("Delivery %d of event %s to subscription %s failed after %d attempts (%s)", delivery.id(),
-                    delivery.event().id(), delivery.subscriptionId(), delivery.attempt(), outcome.describe());
+        long suppressed = giveUp ? failures.admit("failed " + delivery.subscriptionId()) : -1;
+        if (suppressed >= 0) {
+            LOG.warnf("Delivery %d of event %s to subscription %s failed after %d attempts (%s; %d more failed "
+                    + "deliveries of it not logged)", delivery.id(), delivery.event().id(), delivery.subscriptionId(),
+                    delivery.attempt(), outcome.describe(), suppressed);
         }
         return deliveries.record(delivery.id(), delivery.attempt(),
                 giveUp ? Deliveries.State.FAILED : Deliveries.State.PENDING, giveUp ? null : next, outcome.status(),

@@ -19,7 +19,7 @@ import io.wagateway.common.SqlFiles;
 
 /**
  * The event log ({@code gateway_events}): the writers of the changes append to it inside their own transaction,
- * and the feed reads it by id. Its one writer besides retention and numbering ({@link EventDispatcher}).
+ * and the feed reads it by id. Numbering and retention are {@link Deliveries}'.
  */
 @ApplicationScoped
 public class EventLog {
