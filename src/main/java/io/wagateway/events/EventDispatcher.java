@@ -1,0 +1,273 @@
+package io.wagateway.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.codec.BodyCodec;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import io.wagateway.common.LogThrottle;
+import io.wagateway.security.SecretCipher;
+
+/**
+ * Sends the log's events to the subscriptions: numbers committed events and fans them out
+ * ({@link Deliveries#sequence()}), claims due deliveries, POSTs each as a signed CloudEvent, and records the
+ * outcome (any 2xx delivered; else a retry with backoff until {@code max-retry-duration}, then failed). Woken by
+ * PostgreSQL notifications on commit, by its own completions and retry timers, and by a slow safety poll. Every
+ * replica runs one; the claims make each attempt one replica's.
+ */
+@ApplicationScoped
+public class EventDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(EventDispatcher.class);
+    static final String CHANNEL = "gateway_events";
+    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** Error texts kept per attempt. */
+    private static final int ERROR_MAX_CHARS = 500;
+
+    private final Vertx vertx;
+    private final Deliveries deliveries;
+    private final SecretCipher cipher;
+    private final SubscriberUrlGuard guard;
+    private final ObjectMapper mapper;
+    private final EventsConfig config;
+    private final Backoff backoff;
+    private final Optional<String> reactiveUrl;
+    private final Optional<String> user;
+    private final Optional<String> password;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
+    private volatile boolean stopped;
+    private WebClient client;
+    private PgSubscriber subscriber;
+    private long pollTimer = -1;
+    private long retentionTimer = -1;
+
+    public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
+            ObjectMapper mapper, EventsConfig config,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.vertx = vertx;
+        this.deliveries = deliveries;
+        this.cipher = cipher;
+        this.guard = guard;
+        this.mapper = mapper;
+        this.config = config;
+        this.backoff = new Backoff(config.retryInitialInterval(), config.retryMaxInterval(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.reactiveUrl = reactiveUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.dispatchEnabled()) {
+            return;
+        }
+        int timeout = (int) Math.max(1, config.requestTimeout().toMillis());
+        // no redirects: a receiver must not be able to point the gateway at another host
+        client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setConnectTimeout(timeout)
+                .setUserAgent("whatsapp-gateway-events").setMaxPoolSize(config.maxInFlight()));
+        reactiveUrl.filter(url -> !url.isBlank()).ifPresentOrElse(this::listen,
+                () -> LOG.warnf("No quarkus.datasource.reactive.url: events are dispatched on the %s poll only",
+                        config.pollInterval()));
+        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
+    }
+
+    /** LISTENs on its own connection (not the pool's), reconnecting when it drops. */
+    private void listen(String url) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
+        user.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel(CHANNEL).handler(payload -> wake());
+        subscriber.connect().subscribe().with(ok -> wake(),
+                failure -> LOG.warnf("Event notifications unavailable (%s); dispatching on the %s poll",
+                        failure.getMessage(), config.pollInterval()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+            vertx.cancelTimer(retentionTimer);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Runs a dispatch round now, or right after the one running. */
+    void wake() {
+        if (stopped || client == null) {
+            return;
+        }
+        // set before trying to start, so that a round ending at this moment sees it and runs again
+        again.set(true);
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        again.set(false);
+        round().subscribe().with(more -> {
+            running.set(false);
+            if (more || again.get()) {
+                wake();
+            }
+        }, failure -> {
+            running.set(false);
+            long suppressed = failures.admit("round");
+            if (suppressed >= 0) {
+                LOG.warnf("Event dispatch round failed (retried on the next notification or poll; %d similar "
+                        + "suppressed): %s", suppressed, failure.getMessage());
+            }
+        });
+    }
+
+    /** Numbers and fans out committed events, then claims what fits in flight; true when more may be waiting. */
+    private Uni<Boolean> round() {
+        return deliveries.sequence().chain(sequenced -> {
+            int free = config.maxInFlight() - inFlight.get();
+            boolean moreEvents = sequenced.events() >= Deliveries.SEQUENCE_BATCH;
+            if (free <= 0) {
+                return Uni.createFrom().item(moreEvents);
+            }
+            Instant now = Instant.now();
+            return deliveries.claim(now, free, now.plus(config.lease())).map(claimed -> {
+                claimed.forEach(this::send);
+                return moreEvents || claimed.size() >= free;
+            });
+        });
+    }
+
+    private void send(Deliveries.Claimed delivery) {
+        inFlight.incrementAndGet();
+        long started = System.nanoTime();
+        Uni.createFrom().deferred(() -> attempt(delivery))
+                .onFailure().recoverWithItem(failure -> Outcome.error(describe(failure)))
+                .chain(outcome -> record(delivery, outcome, (System.nanoTime() - started) / 1_000_000))
+                .subscribe().with(retryIn -> {
+                    inFlight.decrementAndGet();
+                    if (retryIn != null && !stopped) {
+                        vertx.setTimer(Math.max(1, retryIn.toMillis()), id -> wake());
+                    }
+                    wake();
+                }, failure -> {
+                    inFlight.decrementAndGet();
+                    long suppressed = failures.admit("record");
+                    if (suppressed >= 0) {
+                        LOG.warnf("Outcome of delivery %d not recorded, tried again after its lease (%d similar "
+                                + "suppressed): %s", delivery.id(), suppressed, failure.getMessage());
+                    }
+                });
+    }
+
+    /** One signed POST of the delivery's event. */
+    private Uni<Outcome> attempt(Deliveries.Claimed delivery) {
+        String body;
+        try {
+            body = mapper.writeValueAsString(delivery.event());
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        byte[] key = WebhookSigner.key(cipher.decrypt(delivery.encryptedSecret(), SubscriptionService.SECRET_COLUMN,
+                delivery.subscriptionId()));
+        long timestamp = Instant.now().getEpochSecond();
+        String id = delivery.event().id();
+        String signature = WebhookSigner.sign(key, id, timestamp, body);
+        return guard.check(delivery.url()).chain(() -> client.postAbs(delivery.url())
+                .timeout(config.requestTimeout().toMillis())
+                .putHeader("content-type", CloudEvent.MEDIA_TYPE)
+                .putHeader(WebhookSigner.ID, id)
+                .putHeader(WebhookSigner.TIMESTAMP, Long.toString(timestamp))
+                .putHeader(WebhookSigner.SIGNATURE, signature)
+                .as(BodyCodec.none())
+                .sendBuffer(Buffer.buffer(body)))
+                .map(response -> response.statusCode() / 100 == 2 ? Outcome.delivered(response.statusCode())
+                        : Outcome.refused(response.statusCode()));
+    }
+
+    /** Records the outcome; the wait before the next try when there is one. */
+    private Uni<Duration> record(Deliveries.Claimed delivery, Outcome outcome, long millis) {
+        if (outcome.delivered()) {
+            return deliveries.record(delivery.id(), delivery.attempt(), Deliveries.State.DELIVERED, null,
+                    outcome.status(), null, millis).replaceWith((Duration) null);
+        }
+        Duration wait = backoff.after(delivery.attempt());
+        Instant next = Instant.now().plus(wait);
+        boolean giveUp = next.isAfter(delivery.createdAt().plus(config.maxRetryDuration()));
+        long suppressed = giveUp ? failures.admit("failed " + delivery.subscriptionId()) : -1;
+        if (suppressed >= 0) {
+            LOG.warnf("Delivery %d of event %s to subscription %s failed after %d attempts (%s; %d more failed "
+                    + "deliveries of it not logged)", delivery.id(), delivery.event().id(), delivery.subscriptionId(),
+                    delivery.attempt(), outcome.describe(), suppressed);
+        }
+        return deliveries.record(delivery.id(), delivery.attempt(),
+                giveUp ? Deliveries.State.FAILED : Deliveries.State.PENDING, giveUp ? null : next, outcome.status(),
+                outcome.error(), millis).map(recorded -> recorded && !giveUp ? wait : null);
+    }
+
+    private void purge() {
+        deliveries.purge(Instant.now().minus(config.retention())).subscribe().with(dropped -> {
+            if (dropped > 0) {
+                LOG.infof("Dropped %d event(s) older than %s", dropped, config.retention());
+            }
+        }, failure -> LOG.debugf("Event retention skipped: %s", failure.getMessage()));
+    }
+
+    private static String describe(Throwable failure) {
+        String text = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        return text.length() > ERROR_MAX_CHARS ? text.substring(0, ERROR_MAX_CHARS) : text;
+    }
+
+    /** The answer to one attempt: a status (2xx delivered), or an error without an answer. */
+    record Outcome(boolean delivered, Integer status, String error) {
+        static Outcome delivered(int status) {
+            return new Outcome(true, status, null);
+        }
+
+        static Outcome refused(int status) {
+            return new Outcome(false, status, null);
+        }
+
+        static Outcome error(String error) {
+            return new Outcome(false, null, error);
+        }
+
+        String describe() {
+            return status != null ? "HTTP " + status : error;
+        }
+    }
+
+    /** Deliveries in flight on this replica (tests, metrics). */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+}

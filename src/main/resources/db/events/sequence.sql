@@ -1,0 +1,24 @@
+-- Numbers committed events that have no id yet, in insertion order, and fans each out to the matching active
+-- subscriptions as a pending delivery. Runs in the transaction that holds the sequencer (sequencer-lock.sql).
+-- Parameters: $1 the last id handed out, $2 most events per run.
+-- Safe because only committed rows are visible here and the sequencer row lock makes numbering runs commit one
+-- after another: an id is never lower than one a reader could already have seen. Two events of one session are
+-- appended under the session's row lock, so the later one is inserted (and numbered) after the earlier one.
+WITH next AS (
+    SELECT seq, $1 + row_number() OVER (ORDER BY seq) AS id
+    FROM (SELECT seq FROM gateway_events WHERE id IS NULL ORDER BY seq LIMIT $2) pending
+), numbered AS (
+    UPDATE gateway_events e SET id = next.id FROM next WHERE e.seq = next.seq
+    RETURNING e.id, e.type, e.phone_number_id, e.subject
+), fanned AS (
+    INSERT INTO gateway_event_deliveries (subscription_id, event_id, subject)
+    SELECT s.id, n.id, n.subject
+    FROM numbered n
+    JOIN gateway_subscriptions s ON s.is_active
+        AND (s.event_types IS NULL OR n.type = ANY (s.event_types))
+        AND (s.phone_number_ids IS NULL OR n.phone_number_id = ANY (s.phone_number_ids))
+    RETURNING 1
+), moved AS (
+    UPDATE gateway_event_sequencer SET last_id = (SELECT max(id) FROM next) WHERE EXISTS (SELECT 1 FROM next)
+)
+SELECT (SELECT count(*) FROM numbered) AS events, (SELECT count(*) FROM fanned) AS deliveries

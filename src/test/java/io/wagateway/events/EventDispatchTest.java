@@ -1,0 +1,235 @@
+package io.wagateway.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.wagateway.support.Sql;
+
+/** Dispatch against the real database and a local HTTP receiver. */
+@QuarkusTest
+class EventDispatchTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    Deliveries deliveries;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** A subscription of {@code phone}'s events to {@code url} with the test secret; its id. */
+    private static String subscribe(String url, String phone) {
+        return SubscriptionResourceTest.create(Map.of("url", url, "phoneNumberIds", List.of(phone), "secret",
+                SubscriptionResourceTest.SECRET)).then().statusCode(201).extract().jsonPath().getString("id");
+    }
+
+    private void append(String phone, UUID session, String label) {
+        EventLogTest.appendCommitted(pool, log, EventType.MESSAGE_RECEIVED, phone, session, Map.of("label", label));
+    }
+
+    private String label(Receiver.Received received) throws Exception {
+        return mapper.readTree(received.body()).path("data").path("label").asText();
+    }
+
+    /** Standard Webhooks verification, written out independently of the signer under test. */
+    private static boolean validSignature(Receiver.Received received) throws Exception {
+        byte[] key = Base64.getDecoder().decode(SubscriptionResourceTest.SECRET.substring("whsec_".length()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        String expected = Base64.getEncoder().encodeToString(mac.doFinal(
+                (received.id() + "." + received.timestamp() + "." + received.body()).getBytes(StandardCharsets.UTF_8)));
+        return received.signature().equals("v1," + expected);
+    }
+
+    @Test
+    void anEventIsPostedAsASignedCloudEventAndMarkedDelivered() throws Exception {
+        String phone = EventLogTest.newPhoneNumberId();
+        UUID session = UUID.randomUUID();
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> 204)) {
+            String subscription = subscribe(receiver.url(), phone);
+            append(phone, session, "hello");
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+            Receiver.Received got = receiver.received().get(0);
+            assertThat(got.contentType()).isEqualTo(CloudEvent.MEDIA_TYPE);
+            assertThat(validSignature(got)).isTrue();
+            assertThat(Math.abs(Long.parseLong(got.timestamp()) - Instant.now().getEpochSecond())).isLessThan(30);
+            JsonNode event = mapper.readTree(got.body());
+            assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(event.path("id").asText()).isEqualTo(got.id());
+            assertThat(event.path("source").asText()).isEqualTo("/whatsapp-gateway/" + phone);
+            assertThat(event.path("type").asText()).isEqualTo(EventType.MESSAGE_RECEIVED);
+            assertThat(event.path("subject").asText()).isEqualTo(session.toString());
+            assertThat(event.path("datacontenttype").asText()).isEqualTo("application/json");
+            assertThat(event.path("data").path("label").asText()).isEqualTo("hello");
+            Awaitility.await().atMost(WAIT).until(() -> "delivered".equals(Sql.row(
+                    "select state from gateway_event_deliveries where subscription_id = ?::uuid", subscription)
+                    .get("state")));
+            assertThat(Sql.row("""
+                    select d.attempts, d.last_status, a.status_code, a.attempt from gateway_event_deliveries d
+                    join gateway_delivery_attempts a on a.delivery_id = d.id where d.subscription_id = ?::uuid""",
+                    subscription)).containsEntry("attempts", 1).containsEntry("last_status", 204)
+                    .containsEntry("status_code", 204).containsEntry("attempt", 1);
+        }
+    }
+
+    @Test
+    void aDeliveryAnswered500IsRetriedWithTheSameIdAfterABackoff() throws Exception {
+        String phone = EventLogTest.newPhoneNumberId();
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> attempt == 1 ? 500 : 200)) {
+            String subscription = subscribe(receiver.url(), phone);
+            append(phone, UUID.randomUUID(), "retry");
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().size() == 2);
+            List<Receiver.Received> got = receiver.received();
+            assertThat(got).extracting(Receiver.Received::answered).containsExactly(500, 200);
+            assertThat(got.get(1).id()).isEqualTo(got.get(0).id());
+            assertThat(validSignature(got.get(1))).isTrue();
+            Awaitility.await().atMost(WAIT).until(() -> "delivered".equals(Sql.row(
+                    "select state from gateway_event_deliveries where subscription_id = ?::uuid", subscription)
+                    .get("state")));
+            List<Map<String, Object>> attempts = Sql.rows("""
+                    select a.attempt, a.status_code, a.next_attempt_at, a.attempted_at from gateway_delivery_attempts a
+                    join gateway_event_deliveries d on d.id = a.delivery_id where d.subscription_id = ?::uuid
+                    order by a.attempt""", subscription);
+            assertThat(attempts).extracting(row -> row.get("status_code")).containsExactly(500, 200);
+            // the retry was planned about 1 s later (jitter: 0.75-1.25 s)
+            long plannedMillis = Duration.between(((java.sql.Timestamp) attempts.get(0).get("attempted_at")).toInstant(),
+                    ((java.sql.Timestamp) attempts.get(0).get("next_attempt_at")).toInstant()).toMillis();
+            assertThat(plannedMillis).isBetween(500L, 1500L);
+        }
+    }
+
+    @Test
+    void eventsOfASessionArriveInOrderAndASlowSessionDoesNotHoldUpTheOthers() throws Exception {
+        String phone = EventLogTest.newPhoneNumberId();
+        UUID slow = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> attempt == 1 && failedOnce.isEmpty()
+                && failedOnce.add(id) ? 500 : 200)) {
+            subscribe(receiver.url(), phone);
+            append(phone, slow, "slow-1");
+            Awaitility.await().atMost(WAIT).until(() -> !receiver.received().isEmpty());
+            append(phone, other, "other-1");
+            append(phone, slow, "slow-2");
+            append(phone, other, "other-2");
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().stream()
+                    .filter(r -> r.answered() == 200).count() == 4);
+            List<String> order = new ArrayList<>();
+            for (Receiver.Received received : receiver.received()) {
+                order.add(label(received) + ":" + received.answered());
+            }
+            assertThat(order.get(0)).isEqualTo("slow-1:500");
+            // the other session went on while slow-1 waited for its retry; slow-2 only after slow-1 was delivered
+            assertThat(order.indexOf("other-2:200")).isLessThan(order.indexOf("slow-1:200"));
+            assertThat(order.indexOf("slow-2:200")).isGreaterThan(order.indexOf("slow-1:200"));
+            assertThat(order).hasSize(5);
+        }
+    }
+
+    @Test
+    void twoReplicasClaimingAtOnceNeverTakeTheSameDeliveryAndAnEndedLeaseFreesIt() {
+        String phone = EventLogTest.newPhoneNumberId();
+        // events of a number nobody subscribes to, then deliveries due tomorrow that the running dispatcher leaves
+        for (int i = 0; i < 40; i++) {
+            append(phone, UUID.randomUUID(), "claim-" + i);
+        }
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                "select count(*) from gateway_events where phone_number_id = ? and id is not null", phone) == 40);
+        String subscription = subscribe("http://127.0.0.1:9/unused", EventLogTest.newPhoneNumberId());
+        Sql.update("""
+                insert into gateway_event_deliveries (subscription_id, event_id, subject, next_attempt_at)
+                select ?::uuid, id, subject, now() + interval '1 day' from gateway_events where phone_number_id = ?""",
+                subscription, phone);
+        Instant later = Instant.now().plus(Duration.ofDays(2));
+        Instant leaseEnd = later.plus(Duration.ofMinutes(1));
+        Set<Long> claimed = new HashSet<>();
+        int duplicates = 0;
+        for (int round = 0; round < 20 && claimed.size() < 40; round++) {
+            List<List<Deliveries.Claimed>> both = Uni.combine().all()
+                    .unis(deliveries.claim(later, 3, leaseEnd), deliveries.claim(later, 3, leaseEnd)).asTuple()
+                    .map(pair -> List.of(pair.getItem1(), pair.getItem2())).await().atMost(WAIT);
+            for (List<Deliveries.Claimed> one : both) {
+                for (Deliveries.Claimed delivery : one) {
+                    if (!claimed.add(delivery.id())) {
+                        duplicates++;
+                    }
+                    assertThat(delivery.attempt()).isEqualTo(1);
+                    assertThat(delivery.event().source()).isEqualTo("/whatsapp-gateway/" + phone);
+                }
+            }
+        }
+        assertThat(duplicates).isZero();
+        assertThat(claimed).hasSize(40);
+        // held by their lease ...
+        assertThat(deliveries.claim(later, 100, leaseEnd).await().atMost(WAIT)).isEmpty();
+        // ... until it ends (the claimer died): claimed again, and the first claim's outcome no longer counts
+        List<Deliveries.Claimed> again = deliveries.claim(leaseEnd.plusSeconds(1), 100,
+                leaseEnd.plus(Duration.ofMinutes(1))).await().atMost(WAIT);
+        assertThat(again).hasSize(40).allSatisfy(delivery -> assertThat(delivery.attempt()).isEqualTo(2));
+        long first = again.get(0).id();
+        assertThat(deliveries.record(first, 1, Deliveries.State.DELIVERED, null, 200, null, 5).await().atMost(WAIT))
+                .isFalse();
+        assertThat(deliveries.record(first, 2, Deliveries.State.DELIVERED, null, 200, null, 5).await().atMost(WAIT))
+                .isTrue();
+        assertThat(Sql.row("select state, attempts from gateway_event_deliveries where id = ?", first))
+                .containsEntry("state", "delivered").containsEntry("attempts", 2);
+    }
+
+    @Test
+    void aDeliveryStillFailingAfterTheMaximumRetryDurationIsMarkedFailed() {
+        String phone = EventLogTest.newPhoneNumberId();
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> 503)) {
+            append(phone, UUID.randomUUID(), "expired");
+            Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                    "select count(*) from gateway_events where phone_number_id = ? and id is not null", phone) == 1);
+            String subscription = subscribe(receiver.url(), EventLogTest.newPhoneNumberId());
+            // fanned out three days ago: the first failure is past gateway.events.max-retry-duration
+            Sql.update("""
+                    insert into gateway_event_deliveries (subscription_id, event_id, subject, created_at)
+                    select ?::uuid, id, subject, now() - interval '3 days' from gateway_events where phone_number_id = ?""",
+                    subscription, phone);
+            Sql.rows("select pg_notify('gateway_events', 'test')");
+            Awaitility.await().atMost(WAIT).until(() -> "failed".equals(Sql.row(
+                    "select state from gateway_event_deliveries where subscription_id = ?::uuid", subscription)
+                    .get("state")));
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(Sql.row("select last_status, finished_at from gateway_event_deliveries "
+                    + "where subscription_id = ?::uuid", subscription)).containsEntry("last_status", 503)
+                    .extractingByKey("finished_at").isNotNull();
+        }
+    }
+}
