@@ -7,7 +7,7 @@
 -- The benchmark's pgbench script is generated from this file.
 -- Deleted conversations (tombstones, V5): a wamid of a deleted message, or a message whose Meta timestamp is at
 -- or before its customer's conversation_deleted_at, writes nothing either and is answered as a duplicate.
--- Safe against a deletion racing this statement (SessionRepository.deleteWithTombstones): the deletion locks
+-- Safe against a deletion racing this statement (ConversationWrites.deleteSession, session-delete-*.sql): the deletion locks
 -- the customer's profile row, then the session row, writes the tombstones and deletes, all in one transaction;
 -- this statement locks the profile row (its upsert) before the session row, the same order. A known wamid:
 -- every snapshot sees either its message row or its tombstone, both change in the deleting commit. A message

@@ -18,7 +18,7 @@ public interface GraphConfig {
     String apiVersion();
 
     /**
-     * Heap, in bytes, for sends that Meta accepted but whose row could not be stored yet (message/SendRepair
+     * Heap, in bytes, for sends that Meta accepted but whose row could not be stored yet (conversation/SendRepair
      * retries them in the background); beyond it such a row is only logged. Env GATEWAY_GRAPH_SEND_REPAIR_MAX_BYTES.
      */
     @WithDefault("8388608")
