@@ -1,4 +1,4 @@
--- The event feed (issue 13): the event log written in the same transaction as the change it describes
+-- The event feed: the event log written in the same transaction as the change it describes
 -- (transactional outbox), the subscriptions that receive it as signed webhooks, and their deliveries.
 -- New tables only. Why events get their public id after commit: docs/decisions/0011-event-ids-after-commit.md.
 
