@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.wagateway.conversation.ContextData;
 import io.wagateway.conversation.SessionState;
 
 /**

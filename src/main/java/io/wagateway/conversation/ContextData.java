@@ -1,4 +1,4 @@
-package io.wagateway.conversation.dto;
+package io.wagateway.conversation;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

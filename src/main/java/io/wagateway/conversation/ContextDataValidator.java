@@ -1,4 +1,4 @@
-package io.wagateway.conversation.dto;
+package io.wagateway.conversation;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package io.wagateway.conversation.dto;
+package io.wagateway.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
