@@ -173,7 +173,7 @@ public class MessageService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ConversationWrites.OutboundRow row = new ConversationWrites.OutboundRow(plan.request().to(),
                 plan.credentials().phoneNumberId(), sent.wamid(), plan.request().type(), ContentSummary.of(sent.payload()),
-                json(metadata(sent)), MessageStatus.ACCEPTED, now);
+                JsonText.of(mapper, metadata(sent)), MessageStatus.ACCEPTED, now);
         return writes.storeOutbound(row).chain(this::storedRow);
     }
 
@@ -244,14 +244,6 @@ public class MessageService {
             metadata.put("message_status", sent.messageStatus());
         }
         return metadata;
-    }
-
-    private String json(Map<String, Object> value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String windowClosedDetail(WhatsAppSession session) {

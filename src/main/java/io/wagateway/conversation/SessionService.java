@@ -76,7 +76,7 @@ public class SessionService {
         SessionState state = request.state();
         Map<String, Object> context = contextData(request.contextData());
         boolean replaceContext = request.contextData() != null;
-        return writes.updateSession(id, state, replaceContext, replaceContext ? json(context) : null,
+        return writes.updateSession(id, state, replaceContext, replaceContext ? JsonText.of(mapper, context) : null,
                 Instant.now().truncatedTo(ChronoUnit.MICROS))
                 .invoke(found -> {
                     if (!found) {
@@ -96,17 +96,6 @@ public class SessionService {
             }
             LOG.infof("Session %s deleted with its messages", id);
         }).replaceWithVoid();
-    }
-
-    private String json(Map<String, Object> value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Uni<WhatsAppSession> find(UUID id) {
