@@ -39,6 +39,13 @@ public final class TestDatabase {
     }
 
     public static TestDatabase create() {
+        TestDatabase db = createUnlisted();
+        current = db;
+        return db;
+    }
+
+    /** A throwaway database that is not the running application's ({@link #current()} stays as it is). */
+    public static TestDatabase createUnlisted() {
         String host = env("PGHOST", "127.0.0.1");
         int port = Integer.parseInt(env("PGPORT", "5432"));
         String user = env("PGUSER", "postgres");
@@ -61,7 +68,6 @@ public final class TestDatabase {
                     + " as " + user + ". Start a server (see docs/development.md) or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
                     e);
         }
-        current = db;
         return db;
     }
 
