@@ -1,8 +1,5 @@
 package io.wagateway.schema;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.wagateway.common.SqlFiles;
 
 /**
  * Undoes applied migrations, newest first, down to a target version: for each {@code V<n>__what.sql} recorded in
@@ -61,7 +60,7 @@ final class Rollback {
                     break;
                 }
                 String script = downScript(migration.script());
-                st.execute(load(script));
+                st.execute(SqlFiles.load(script.substring("db/".length())));
                 try (PreparedStatement delete = connection
                         .prepareStatement("DELETE FROM flyway_schema_history WHERE version = ?")) {
                     delete.setString(1, Integer.toString(migration.version()));
@@ -103,17 +102,6 @@ final class Rollback {
             throw new IllegalStateException("Not a versioned migration: " + migrationScript);
         }
         return LOCATION + "U" + name.substring(1);
-    }
-
-    private static String load(String resource) {
-        try (InputStream in = Rollback.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("No down script " + resource + ": every migration needs one");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + resource, e);
-        }
     }
 
     static String quote(String identifier) {
