@@ -4,6 +4,7 @@
 # info -> rollback to 0 -> migrate again. Checks that the foreign tables and their rows are intact at every step, that
 # rollback removed every object of the module and its history, that a target above the applied version is refused, and
 # that a name clash fails with one line naming the object. Needs target/quarkus-app (./mvnw package) and psql.
+# Each step is a short JVM run: C1 only and the serial collector start it fastest (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ run_jar() {
   GATEWAY_ADMIN_API_KEYS=ci-admin-key-0123456789abcdef0123456789 \
   GATEWAY_WHATSAPP_APP_SECRETS=ci-app-secret-0123456789abcdef0123456789 \
   QUARKUS_HTTP_PORT=0 QUARKUS_MANAGEMENT_PORT=0 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false GATEWAY_DB_COMMAND="$cmd" \
-    timeout 120 java -Xmx192m "$@" -jar "$jar" >"$work/last.log" 2>&1
+    timeout 120 java -Xmx192m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$@" -jar "$jar" >"$work/last.log" 2>&1
 }
 
 # The names of the relations, standalone types and functions in public.
