@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.wagateway.support.ManagementPort;
+import io.wagateway.support.Sql;
 
 /**
  * Health, metrics and request ids as operators and Kubernetes see them: health and metrics on the management
@@ -26,6 +27,16 @@ class OperationsTest {
         given().get(ManagementPort.url("/q/health/started")).then().statusCode(200).body("status", equalTo("UP"));
         given().get(ManagementPort.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
         given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void readinessNamesTheSchemaAndTheAppliedVersion() {
+        String version = (String) Sql.row("select max(version::int)::text as v from flyway_schema_history "
+                + "where success and type <> 'BASELINE'").get("v");
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
+                .body("checks.find { it.name == 'database schema' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'database schema' }.data.schema", equalTo("public"))
+                .body("checks.find { it.name == 'database schema' }.data.schemaVersion", equalTo(version));
     }
 
     @Test

@@ -39,6 +39,31 @@ public final class TestDatabase {
     }
 
     public static TestDatabase create() {
+        TestDatabase db = createUnlisted();
+        current = db;
+        return db;
+    }
+
+    /** A throwaway database that is not the running application's ({@link #current()} stays as it is). */
+    public static TestDatabase createUnlisted() {
+        TestDatabase db = createUnlistedCoordinates(
+                "wag_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+        String host = db.host;
+        int port = db.port;
+        String user = db.user;
+        String name = db.name;
+        try (Connection c = db.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create a test database on PostgreSQL at " + host + ":" + port
+                    + " as " + user + ". Start a server (see docs/development.md) or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
+                    e);
+        }
+        return db;
+    }
+
+    /** The server's coordinates (the embedded server when none answers) for a database of this name. */
+    private static TestDatabase createUnlistedCoordinates(String name) {
         String host = env("PGHOST", "127.0.0.1");
         int port = Integer.parseInt(env("PGPORT", "5432"));
         String user = env("PGUSER", "postgres");
@@ -52,17 +77,15 @@ public final class TestDatabase {
             user = server.user();
             password = null;
         }
-        String name = "wag_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        TestDatabase db = new TestDatabase(host, port, user, password, name);
-        try (Connection c = db.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create a test database on PostgreSQL at " + host + ":" + port
-                    + " as " + user + ". Start a server (see docs/development.md) or set PGHOST/PGPORT/PGUSER/PGPASSWORD.",
-                    e);
+        return new TestDatabase(host, port, user, password, name);
+    }
+
+    /** Drops a database {@link #createUnlisted()} made, known by its name only (e.g. across class loaders). */
+    public static void dropNamed(String name) {
+        if (!name.matches("wag_test_[0-9a-f]{16}")) {
+            throw new IllegalArgumentException("Not a test database: " + name);
         }
-        current = db;
-        return db;
+        createUnlistedCoordinates(name).drop();
     }
 
     public void drop() {
