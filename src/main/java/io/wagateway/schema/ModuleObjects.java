@@ -37,7 +37,9 @@ final class ModuleObjects {
             "gateway_events_id_key", "gateway_event_sequencer_pkey", "gateway_subscriptions_pkey",
             "gateway_event_deliveries_pkey", "gateway_event_deliveries_id_seq",
             "gateway_event_deliveries_subscription_id_event_id_key", "gateway_delivery_attempts_pkey",
-            "gateway_delivery_attempts_id_seq");
+            "gateway_delivery_attempts_id_seq",
+            // V7
+            "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session");
 
     private ModuleObjects() {
     }
