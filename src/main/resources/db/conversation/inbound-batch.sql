@@ -7,6 +7,8 @@
 -- $8 message_type[], $9 metadata[] (JSON text). Returns the wamids stored now; the others were known.
 -- A sender or a phone number that appears twice is upserted once (INSERT ... ON CONFLICT DO UPDATE may not
 -- touch a row twice in one statement): the newest non-null display name, the latest timestamps.
+-- Events: as inbound-message.sql, for each stored message in input order (a customer's whatsapp.customer.updated
+-- before their first message of the batch).
 -- Deleted conversations (tombstones, V5) as in inbound-message.sql, whose header says why this is safe against a
 -- racing deletion: tombstoned wamids are not fresh; a customer's profile is upserted (and locked) only when one
 -- of their messages is newer than conversation_deleted_at, and only such messages are admitted.
@@ -19,6 +21,8 @@ WITH input AS (
     SELECT * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
       AND NOT EXISTS (SELECT 1 FROM whatsapp_deleted_messages d WHERE d.message_id = i.wamid)
+), before AS (
+    SELECT wa_id, display_name FROM customer_profiles WHERE wa_id IN (SELECT wa_id FROM fresh)
 ), profile AS (
     INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
     SELECT DISTINCT ON (wa_id) wa_id, display_name, now() FROM fresh
@@ -27,7 +31,9 @@ WITH input AS (
         SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
         WHERE cp.conversation_deleted_at IS NULL
            OR cp.conversation_deleted_at < (SELECT max(f.ts) FROM fresh f WHERE f.wa_id = EXCLUDED.wa_id)
-    RETURNING id, wa_id, conversation_deleted_at
+    RETURNING cp.id, cp.wa_id, cp.conversation_deleted_at, cp AS row,
+              cp.xmax = 0 OR cp.display_name IS DISTINCT FROM
+                  (SELECT b.display_name FROM before b WHERE b.wa_id = cp.wa_id) AS changed
 ), admitted AS (
     SELECT f.*, p.id AS profile_id FROM fresh f JOIN profile p ON p.wa_id = f.wa_id
     WHERE p.conversation_deleted_at IS NULL OR p.conversation_deleted_at < f.ts
@@ -46,11 +52,29 @@ WITH input AS (
             last_inbound_at     = GREATEST(ws.last_inbound_at, EXCLUDED.last_inbound_at),
             updated_at          = now()
     RETURNING id, phone_number
+), message AS (
+    INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata,
+                                   wa_timestamp, phone_number_id)
+    SELECT s.id, f.wamid, 'INBOUND', f.content, f.message_type, f.metadata::jsonb, f.ts, f.phone_number_id
+    FROM admitted f JOIN session s ON s.phone_number = f.phone_number
+    ORDER BY f.ord
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING *
+), stored AS (
+    SELECT m.session_id, m.phone_number_id, gateway_event_message(m, f.phone_number) AS data, f.ord,
+           f.phone_number, f.profile_id,
+           row_number() OVER (PARTITION BY f.profile_id ORDER BY f.ord) = 1 AS first_of_customer
+    FROM message m JOIN admitted f ON f.wamid = m.message_id
+), events AS (
+    INSERT INTO gateway_events (type, phone_number_id, subject, data)
+    SELECT e.type, e.phone_number_id, e.subject, e.data
+    FROM (SELECT st.ord, 1 AS kind, 'whatsapp.customer.updated' AS type, st.phone_number_id, st.session_id AS subject,
+                 gateway_event_customer(p.row, st.session_id, st.phone_number, st.phone_number_id) AS data
+          FROM stored st JOIN profile p ON p.id = st.profile_id
+          WHERE st.first_of_customer AND p.changed
+          UNION ALL
+          SELECT st.ord, 2, 'whatsapp.message.received', st.phone_number_id, st.session_id, st.data
+          FROM stored st) e
+    ORDER BY e.ord, e.kind
 )
-INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata, wa_timestamp,
-                               phone_number_id)
-SELECT s.id, f.wamid, 'INBOUND', f.content, f.message_type, f.metadata::jsonb, f.ts, f.phone_number_id
-FROM admitted f JOIN session s ON s.phone_number = f.phone_number
-ORDER BY f.ord
-ON CONFLICT (message_id) DO NOTHING
-RETURNING message_id
+SELECT message_id FROM message

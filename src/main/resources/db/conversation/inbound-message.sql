@@ -5,6 +5,11 @@
 -- Parameters: $1 wa_id, $2 display_name (null keeps the stored one), $3 phone_number, $4 phone_number_id,
 -- $5 Meta timestamp, $6 wamid, $7 content, $8 message_type, $9 metadata (JSON text).
 -- The benchmark's pgbench script is generated from this file.
+-- Events (V6, V7): the stored message's whatsapp.message.received, preceded by whatsapp.customer.updated when the
+-- customer is new or their display name changed (as this statement's snapshot saw it: two concurrent first
+-- messages of one customer may both report the change). Appended by this statement, so they commit with it; a
+-- known wamid appends nothing. The session row is locked (its upsert) when they are inserted, which orders a
+-- session's events (docs/events.md).
 -- Deleted conversations (tombstones, V5): a wamid of a deleted message, or a message whose Meta timestamp is at
 -- or before its customer's conversation_deleted_at, writes nothing either and is answered as a duplicate.
 -- Safe against a deletion racing this statement (ConversationWrites.deleteSession, session-delete-*.sql): the deletion locks
@@ -18,13 +23,15 @@ WITH known AS (
     SELECT 1 FROM whatsapp_messages WHERE message_id = $6
     UNION ALL
     SELECT 1 FROM whatsapp_deleted_messages WHERE message_id = $6
+), before AS (
+    SELECT display_name FROM customer_profiles WHERE wa_id = $1
 ), profile AS (
     INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
     SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM known)
     ON CONFLICT (wa_id) DO UPDATE
         SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
         WHERE cp.conversation_deleted_at IS NULL OR cp.conversation_deleted_at < $5
-    RETURNING id
+    RETURNING cp.id, cp AS row, cp.xmax = 0 AS created
 ), session AS (
     INSERT INTO whatsapp_sessions AS ws (phone_number, customer_profile_id, phone_number_id, last_message_at,
                                          last_inbound_at, updated_at)
@@ -36,9 +43,21 @@ WITH known AS (
             last_inbound_at     = GREATEST(ws.last_inbound_at, EXCLUDED.last_inbound_at),
             updated_at          = now()
     RETURNING id
+), message AS (
+    INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata,
+                                   wa_timestamp, phone_number_id)
+    SELECT session.id, $6, 'INBOUND', $7, $8, $9::text::jsonb, $5, $4 FROM session
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING *
+), events AS (
+    INSERT INTO gateway_events (type, phone_number_id, subject, data)
+    SELECT e.type, $4, e.subject, e.data
+    FROM (SELECT 1 AS ord, 'whatsapp.customer.updated' AS type, m.session_id AS subject,
+                 gateway_event_customer(p.row, m.session_id, $3, $4) AS data
+          FROM message m, profile p
+          WHERE p.created OR (p.row).display_name IS DISTINCT FROM (SELECT display_name FROM before)
+          UNION ALL
+          SELECT 2, 'whatsapp.message.received', m.session_id, gateway_event_message(m, $3) FROM message m) e
+    ORDER BY e.ord
 )
-INSERT INTO whatsapp_messages (session_id, message_id, direction, content, message_type, metadata, wa_timestamp,
-                               phone_number_id)
-SELECT session.id, $6, 'INBOUND', $7, $8, $9::text::jsonb, $5, $4 FROM session
-ON CONFLICT (message_id) DO NOTHING
-RETURNING id
+SELECT id FROM message

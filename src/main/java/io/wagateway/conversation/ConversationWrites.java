@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.DataErrors;
 import io.wagateway.common.SqlFiles;
+import io.wagateway.events.EventSignal;
 
 /**
  * The one writer of the conversation tables (customers, sessions, messages, pending statuses, tombstones): the
@@ -182,9 +183,11 @@ public class ConversationWrites {
     private final String deleteSession = SqlFiles.load("conversation/session-delete.sql");
 
     private final Pool pool;
+    private final EventSignal events;
 
-    public ConversationWrites(Pool pool) {
+    public ConversationWrites(Pool pool, EventSignal events) {
         this.pool = pool;
+        this.events = events;
     }
 
     /** A message Meta accepted, to be stored OUTBOUND ({@code outbound-message.sql}). */
@@ -203,13 +206,15 @@ public class ConversationWrites {
         return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(row.wamid()))
                 .chain(() -> tx.preparedQuery(insertOutbound).execute(params))
                 .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
-                        .replaceWith(inserted.iterator().next().getUUID("id")))));
+                        .replaceWith(inserted.iterator().next().getUUID("id")))))
+                .invoke(events::committed);
     }
 
     /** Our read receipt for message {@code id}: status read, never backwards. True when the status moved. */
     public Uni<Boolean> markRead(UUID id, Instant at) {
         return pool.preparedQuery(markRead).execute(Tuple.tuple().addValue(id).addValue(MessageStatus.READ.wireName())
-                .addValue(MessageStatus.READ.rank()).addValue(utc(at))).map(result -> result.rowCount() > 0);
+                .addValue(MessageStatus.READ.rank()).addValue(utc(at))).map(result -> result.rowCount() > 0)
+                .invoke(events::committed);
     }
 
     /**
@@ -220,7 +225,7 @@ public class ConversationWrites {
             Instant at) {
         return pool.preparedQuery(updateSession).execute(Tuple.tuple().addValue(id)
                 .addValue(state == null ? null : state.name()).addValue(replaceContext).addValue(contextJson)
-                .addValue(utc(at))).map(result -> result.iterator().hasNext());
+                .addValue(utc(at))).map(result -> result.iterator().hasNext()).invoke(events::committed);
     }
 
     /**
@@ -235,6 +240,7 @@ public class ConversationWrites {
                 .chain(profiles -> profiles.rowCount() == 0 ? Uni.createFrom().item(false)
                         : tx.preparedQuery(lockSession).execute(session)
                                 .chain(() -> tx.preparedQuery(deleteSession).execute(session))
-                                .map(deleted -> deleted.rowCount() > 0))));
+                                .map(deleted -> deleted.rowCount() > 0))))
+                .invoke(events::committed);
     }
 }

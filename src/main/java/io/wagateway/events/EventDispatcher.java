@@ -65,8 +65,10 @@ public class EventDispatcher {
     private long pollTimer = -1;
     private long retentionTimer = -1;
 
+    private final EventSignal signal;
+
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
-            ObjectMapper mapper, EventsConfig config,
+            ObjectMapper mapper, EventsConfig config, EventSignal signal,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -76,6 +78,7 @@ public class EventDispatcher {
         this.guard = guard;
         this.mapper = mapper;
         this.config = config;
+        this.signal = signal;
         this.backoff = new Backoff(config.retryInitialInterval(), config.retryMaxInterval(),
                 () -> ThreadLocalRandom.current().nextDouble());
         this.reactiveUrl = reactiveUrl;
@@ -94,6 +97,7 @@ public class EventDispatcher {
         reactiveUrl.filter(url -> !url.isBlank()).ifPresentOrElse(this::listen,
                 () -> LOG.warnf("No quarkus.datasource.reactive.url: events are dispatched on the %s poll only",
                         config.pollInterval()));
+        signal.listen(this::wake);
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
         retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
     }
@@ -112,6 +116,7 @@ public class EventDispatcher {
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
+        signal.listen(null);
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
             vertx.cancelTimer(retentionTimer);

@@ -11,11 +11,12 @@ public final class EventType {
     public static final String MESSAGE_SENT = "whatsapp.message.sent";
     public static final String MESSAGE_STATUS = "whatsapp.message.status";
     public static final String SESSION_UPDATED = "whatsapp.session.updated";
+    public static final String SESSION_DELETED = "whatsapp.session.deleted";
     public static final String CUSTOMER_UPDATED = "whatsapp.customer.updated";
 
     /** Every type a subscription or a reader of the feed may name. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_SENT, MESSAGE_STATUS, SESSION_UPDATED,
-            CUSTOMER_UPDATED);
+            SESSION_DELETED, CUSTOMER_UPDATED);
 
     private EventType() {
     }

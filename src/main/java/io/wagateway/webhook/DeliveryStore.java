@@ -3,6 +3,7 @@ package io.wagateway.webhook;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.events.EventSignal;
 import io.wagateway.webhook.InboundRows.Rows;
 
 /**
@@ -17,11 +18,13 @@ public class DeliveryStore {
     private final InboundBatcher batcher;
     private final DeliveryWriter writer;
     private final WebhookConfig config;
+    private final EventSignal events;
 
-    public DeliveryStore(InboundBatcher batcher, DeliveryWriter writer, WebhookConfig config) {
+    public DeliveryStore(InboundBatcher batcher, DeliveryWriter writer, WebhookConfig config, EventSignal events) {
         this.batcher = batcher;
         this.writer = writer;
         this.config = config;
+        this.events = events;
     }
 
     /** Writes a delivery's non-empty rows; what the commit wrote. */
@@ -38,6 +41,7 @@ public class DeliveryStore {
         } else {
             work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses()));
         }
-        return work.ifNoItem().after(config.ingestTimeout()).fail();
+        // the commit is done when the write answers: its events can be numbered and sent now
+        return work.invoke(events::committed).ifNoItem().after(config.ingestTimeout()).fail();
     }
 }
