@@ -82,10 +82,25 @@ wait_drain() {
   while :; do
     n=$(backlog)
     [ "$n" = 0 ] && break
-    (( ($(date +%s%N) - t0) / 1000000000 > $1 )) && { log "WARNING: backlog $n after $1 s"; break; }
+    if (( ($(date +%s%N) - t0) / 1000000000 > $1 )); then
+      log "WARNING: backlog $n after $1 s (state in $OUT/stuck-*.txt)"; stuck_state; break
+    fi
     sleep 0.1
   done
   python3 -c "print(round(($(date +%s%N) - $t0) / 1e9, 3))"
+}
+# what a backlog that does not drain is waiting for
+stuck_state() {
+  local f; f="$OUT/stuck-$(date +%H%M%S).txt"
+  psql -X -d "$DB" >"$f" 2>&1 <<'SQL' || true
+SELECT count(*) FILTER (WHERE id IS NULL) AS unnumbered, max(id) AS max_id, max(seq) AS max_seq FROM gateway_events;
+SELECT last_id FROM gateway_event_sequencer;
+SELECT state, attempts > 0 AS tried, next_attempt_at <= now() AS due, count(*), min(next_attempt_at), max(next_attempt_at)
+  FROM gateway_event_deliveries GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT status_code, error, count(*), max(attempted_at) FROM gateway_delivery_attempts GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10;
+SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_age, left(query, 80)
+  FROM pg_stat_activity WHERE datname = current_database();
+SQL
 }
 accepted() { rctl /stats | python3 -c "import json,sys; print(json.load(sys.stdin)['paths'].get('$1', {}).get('accepted', 0))"; }
 
@@ -185,7 +200,7 @@ log "killed with a backlog of $KILL_BACKLOG ($KILL_INFLIGHT claimed); restarting
 rctl "/mode?m=ok" >/dev/null
 start_service "$DB" "$PORT" "$PGPORT" "$OUT/service-restart.log" "${BENCH_JVM_OPTS-$IMAGE_JVM_OPTS}"
 RESTART_MS=$START_MS
-KILL_DRAIN=$(wait_drain 300)
+KILL_DRAIN=$(wait_drain 120)
 echo "{\"backlog_at_kill\":$KILL_BACKLOG,\"claimed_at_kill\":$KILL_INFLIGHT,\"restart_ms\":$RESTART_MS,\"drain_after_ready_s\":$KILL_DRAIN,\"lease\":\"$GATEWAY_EVENTS_LEASE\"}" >"$OUT/kill-drain.json"
 log "SIGKILL: drained $KILL_DRAIN s after the restarted service was ready"
 
@@ -194,7 +209,7 @@ sleep 1
 rctl /stats >"$OUT/receiver-stats.json"
 rctl "/dump?file=$OUT/received.tsv" >/dev/null
 stop_service
-cat "$OUT"/acked-*.txt >"$OUT/acked-all.txt"
+cat "$OUT"/acked-{ab,lat,down,kill}.txt >"$OUT/acked-all.txt"
 verify_db "$DB" "$OUT/acked-all.txt" /dev/null "$RUN_ID" >"$OUT/verify.json"
 psql -X -At -v ON_ERROR_STOP=1 -d "$DB" >"$OUT/verify-events.json" <<SQL
 SELECT json_build_object(
