@@ -130,9 +130,9 @@ SUB_AB=$(sub /ab true) || die "could not create the subscription"
 : >"$OUT/acked-ab.txt"
 
 # --- warm-up: with the subscription, so the dispatch path is compiled too ---------------------------------
-log "warm-up: 30000 deliveries at concurrency 32 (subscription active)"
-loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count 30000 --acked "$OUT/acked-ab.txt" --out "$OUT/warmup.json"
-log "warm-up drained after $(wait_drain 120) s"
+log "warm-up: ${BENCH_EVENTS_WARMUP:-5000} deliveries at concurrency 32 (subscription active)"
+loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "${BENCH_EVENTS_WARMUP:-5000}" --acked "$OUT/acked-ab.txt" --out "$OUT/warmup.json"
+log "warm-up drained after $(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}") s"
 
 # --- a. throughput with / without the subscription ----------------------------------------------------------
 : >"$OUT/ab.jsonl"
@@ -143,7 +143,7 @@ for c in $LEVELS; do
       a0=$(accepted /ab); cpu0=$(cpu_s "$SERVICE_PID"); pg0=$(pg_cpu_s)
       wrk_closed "$c" "ab$c$state$r" "$SECS" "$URL" "$OUT/ab-c$c-$state$r.json" "$OUT/acked-ab.txt"
       left=$(backlog); cpu1=$(cpu_s "$SERVICE_PID"); pg1=$(pg_cpu_s); a1=$(accepted /ab)
-      drain=$(wait_drain 120)
+      drain=$(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}")
       cpu2=$(cpu_s "$SERVICE_PID"); pg2=$(pg_cpu_s); a2=$(accepted /ab)
       echo "{\"c\":$c,\"state\":\"$state\",\"round\":$r,\"file\":\"ab-c$c-$state$r.json\",\"svc_cpu_s\":[$cpu0,$cpu1,$cpu2],\"pg_cpu_s\":[$pg0,$pg1,$pg2],\"events_accepted\":[$a0,$a1,$a2],\"backlog_at_end\":$left,\"drain_s\":$drain,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" >>"$OUT/ab.jsonl"
       log "  c=$c $state round $r: backlog at the end $left, drained after $drain s"
