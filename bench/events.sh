@@ -58,6 +58,8 @@ EV_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
 # Service settings of this run: loopback subscriber allowed; a 15 s lease (default 60 s) so that the SIGKILL phase,
 # whose in-flight deliveries wait for their lease to end, drains within a short run
 export GATEWAY_EVENTS_ALLOW_PRIVATE_URLS=true
+# one encryption key for both starts of the service: the subscription secrets are encrypted at rest with it
+export BENCH_ENCRYPTION_KEYS="bench:$(head -c 32 /dev/urandom | base64)"
 export GATEWAY_EVENTS_LEASE=${BENCH_EVENTS_LEASE:-15s} GATEWAY_EVENTS_REQUEST_TIMEOUT=${BENCH_EVENTS_REQUEST_TIMEOUT:-5s}
 
 cleanup() {
