@@ -99,7 +99,7 @@ start_service() {
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pgport/$db" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pgport/$db" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" \
-  GATEWAY_ENCRYPTION_KEYS="bench:$(head -c 32 /dev/urandom | base64)" \
+  GATEWAY_ENCRYPTION_KEYS="${BENCH_ENCRYPTION_KEYS:-bench:$(head -c 32 /dev/urandom | base64)}" \
   GATEWAY_ADMIN_API_KEYS="$BENCH_ADMIN_KEY" \
   GATEWAY_WHATSAPP_APP_SECRETS="$BENCH_SECRET" \
   QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(( port + MGMT_PORT_OFFSET ))" \

@@ -56,11 +56,14 @@ import java.util.function.Supplier;
  *       (wamids from --acked-in), shuffled, closed loop;</li>
  *   <li>{@code bad}: like closed/--duration, plus concurrent malformed / unsigned / badly signed / oversized
  *       requests and slow-loris sockets;</li>
+ *   <li>{@code receive}: the event-feed subscriber ({@link EventReceiver}): verifies each signed CloudEvent
+ *       POST, records it, counts bad signatures, duplicates and per-session order violations;</li>
  *   <li>{@code prepare}: writes --count pre-signed text deliveries to --out (wamid TAB signature TAB body per
  *       line) for wrk, which drives the closed-loop levels (bench/wrk/deliveries.lua).</li>
  * </ul>
  * Results: a JSON file (--out), the acknowledged (HTTP 200) message wamids appended to --acked, and for mix
- * the acknowledged statuses to --status-acked ("wamid,status" lines).
+ * the acknowledged statuses to --status-acked ("wamid,status" lines); --acked-times FILE also appends
+ * "wamid TAB epoch µs of the 200" for the measured phase (the event-feed latency, bench/events.sh).
  */
 public final class LoadGen {
 
@@ -76,7 +79,7 @@ public final class LoadGen {
 
         Args(String[] a) {
             if (a.length == 0) {
-                throw new IllegalArgumentException("usage: LoadGen closed|rate|mix|bad|prepare --url URL --secret S ...");
+                throw new IllegalArgumentException("usage: LoadGen closed|rate|mix|bad|prepare|receive|sign --url URL --secret S ...");
             }
             mode = a[0];
             for (int i = 1; i < a.length; i++) {
@@ -183,6 +186,9 @@ public final class LoadGen {
         final AtomicLongArray slowPerSec = new AtomicLongArray(3600); // answers over 25 ms completed in each second
         final ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> ackedStatuses = new ConcurrentLinkedQueue<>();
+        /** "wamid TAB epoch µs" of each acknowledged message, when the run records them (--acked-times) */
+        final ConcurrentLinkedQueue<String> ackedTimes = new ConcurrentLinkedQueue<>();
+        static volatile boolean recordAckTimes;
         volatile long t0 = System.nanoTime();
         volatile long tEnd;
         volatile long t0EpochMs = System.currentTimeMillis();
@@ -208,7 +214,10 @@ public final class LoadGen {
             if (err == null && code == 200) {
                 ok.increment();
                 if (it.wamid() != null) {
-                    if (it.status() == null) acked.add(it.wamid());
+                    if (it.status() == null) {
+                        acked.add(it.wamid());
+                        if (recordAckTimes) ackedTimes.add(it.wamid() + "\t" + epochMicros());
+                    }
                     else ackedStatuses.add(it.wamid() + "," + it.status());
                 }
             }
@@ -474,6 +483,10 @@ public final class LoadGen {
             System.out.println(new Payloads(a.req("secret"), "x", 1).sign(Files.readAllBytes(Path.of(a.req("file")))));
             return;
         }
+        if (a.mode.equals("receive")) { // the subscriber of the event-feed benchmark (bench/events.sh)
+            EventReceiver.run(a.req("secret"), a.i("port", 18090), a.i("control-port", 18091));
+            return;
+        }
         if (a.mode.equals("prepare")) { // pre-signed deliveries for wrk (bench/wrk/deliveries.lua): wamid TAB signature TAB body
             Payloads pp = new Payloads(a.req("secret"), a.req("run-id"), a.i("senders", 1000));
             String ph = a.s("phase", "wrk");
@@ -499,6 +512,7 @@ public final class LoadGen {
         String extra = "\"mode\":\"" + a.mode + "\",\"phase\":\"" + phase + "\",\"concurrency\":" + concurrency;
         int connections = a.mode.equals("rate") ? a.i("connections", 256) : Math.max(concurrency, a.i("connections", concurrency));
         LoadGen lg = new LoadGen(url, connections, a.i("timeout-ms", 30000));
+        Stats.recordAckTimes = a.m.containsKey("acked-times");
         Stats st;
         // Warm this JVM's own HTTP path first (its JIT would otherwise compile during the measured phase);
         // these deliveries are real and acknowledged ones are recorded, but they are not in the figures.
@@ -595,6 +609,10 @@ public final class LoadGen {
             Files.write(Path.of(a.m.get("acked")), st.acked, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
+        if (a.m.containsKey("acked-times")) { // the measured phase only (no self-warm-up, no lead-in)
+            Files.write(Path.of(a.m.get("acked-times")), st.ackedTimes, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
         if (a.m.containsKey("status-acked")) {
             Files.write(Path.of(a.m.get("status-acked")), st.ackedStatuses, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -614,6 +632,19 @@ public final class LoadGen {
                 new TreeMap<>(st.codes));
         lg.close();
         System.exit(0);
+    }
+
+    // Wall clock in epoch microseconds from one (Instant, nanoTime) pair per process: the receiver's arrival times
+    // and the load generator's acknowledgement times are compared across two processes on the same machine.
+    static final long BASE_NANO = System.nanoTime();
+    static final long BASE_EPOCH_US;
+    static {
+        java.time.Instant now = java.time.Instant.now();
+        BASE_EPOCH_US = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    static long epochMicros() {
+        return BASE_EPOCH_US + (System.nanoTime() - BASE_NANO) / 1000;
     }
 
     static long processCpuNs() {
