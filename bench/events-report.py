@@ -5,13 +5,8 @@ import json
 import os
 import sys
 
-
-def load(path, default=None):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return default
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import load  # noqa: E402  (one JSON loader for both reports)
 
 
 def lines(path):

@@ -52,6 +52,7 @@ public class EventDispatcher {
     private final ObjectMapper mapper;
     private final EventsConfig config;
     private final Backoff backoff;
+    private final EventSignal signal;
     private final Optional<String> reactiveUrl;
     private final Optional<String> user;
     private final Optional<String> password;
@@ -64,8 +65,6 @@ public class EventDispatcher {
     private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long retentionTimer = -1;
-
-    private final EventSignal signal;
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
             ObjectMapper mapper, EventsConfig config, EventSignal signal,

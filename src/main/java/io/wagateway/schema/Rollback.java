@@ -21,6 +21,9 @@ final class Rollback {
     /** Where the down scripts live; the name of each is its migration's with U for V. */
     static final String LOCATION = "db/rollback/";
 
+    /** The applied migrations, shared with the readiness check. */
+    static final String APPLIED = SqlFiles.load("schema/applied-migrations.sql");
+
     /** What a rollback did: the version before and after, and the scripts it ran in order. */
     record Outcome(int from, int to, List<String> scripts) {
     }
@@ -85,8 +88,7 @@ final class Rollback {
     private static List<Applied> applied(Connection connection) throws SQLException {
         List<Applied> applied = new ArrayList<>();
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT version, script FROM flyway_schema_history "
-                        + "WHERE success AND version IS NOT NULL AND type <> 'BASELINE' ORDER BY installed_rank DESC")) {
+                ResultSet rs = st.executeQuery(APPLIED)) {
             while (rs.next()) {
                 applied.add(new Applied(Integer.parseInt(rs.getString("version")), rs.getString("script")));
             }

@@ -14,9 +14,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class SchemaVersionCheck implements AsyncHealthCheck {
 
-    private static final String SQL = "SELECT version FROM flyway_schema_history "
-            + "WHERE success AND version IS NOT NULL AND type <> 'BASELINE' ORDER BY installed_rank DESC LIMIT 1";
-
     private final Pool pool;
     private final SchemaConfig config;
 
@@ -27,7 +24,7 @@ public class SchemaVersionCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return pool.query(SQL).execute()
+        return pool.query(Rollback.APPLIED).execute()
                 .map(rows -> {
                     var it = rows.iterator();
                     String version = it.hasNext() ? it.next().getString("version") : "0";

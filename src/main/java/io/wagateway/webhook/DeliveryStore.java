@@ -41,7 +41,12 @@ public class DeliveryStore {
         } else {
             work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses()));
         }
-        // the commit is done when the write answers: its events can be numbered and sent now
-        return work.invoke(events::committed).ifNoItem().after(config.ingestTimeout()).fail();
+        // the commit is done when the write answers: its events can be numbered and sent now (a redelivery or a
+        // status that moved nothing appended none, and wakes nobody)
+        return work.invoke(written -> {
+            if (written.stored() > 0 || written.statusesApplied() > 0) {
+                events.committed();
+            }
+        }).ifNoItem().after(config.ingestTimeout()).fail();
     }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,15 +86,7 @@ final class EventReceiver {
         if (!secret.startsWith("whsec_")) throw new IllegalArgumentException("--secret must start with whsec_");
         this.key = Base64.getDecoder().decode(secret.substring(6));
         this.port = port;
-        this.mac = ThreadLocal.withInitial(() -> {
-            try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(new SecretKeySpec(key, "HmacSHA256"));
-                return m;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        this.mac = LoadGen.hmacSha256(key);
     }
 
     /** The Standard Webhooks signature of (id, timestamp, body): "v1," + base64(HMAC-SHA256). */

@@ -101,6 +101,19 @@ public final class LoadGen {
     }
 
     // --- payloads --------------------------------------------------------------------------------------
+
+    /** One HMAC-SHA256 instance per thread for {@code key} (the webhook signer and the event receiver's check). */
+    static ThreadLocal<Mac> hmacSha256(byte[] key) {
+        return ThreadLocal.withInitial(() -> {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(new SecretKeySpec(key, "HmacSHA256"));
+                return m;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
     static final class Payloads {
         final byte[] key;
         final String runId;
@@ -111,15 +124,7 @@ public final class LoadGen {
             this.key = secret.getBytes(StandardCharsets.UTF_8);
             this.runId = runId;
             this.senders = senders;
-            this.mac = ThreadLocal.withInitial(() -> {
-                try {
-                    Mac m = Mac.getInstance("HmacSHA256");
-                    m.init(new SecretKeySpec(key, "HmacSHA256"));
-                    return m;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            this.mac = hmacSha256(key);
         }
 
         static final char[] HEX = "0123456789abcdef".toCharArray();
