@@ -1,13 +1,26 @@
--- Records the outcome of one attempt: the delivery's new state and next try, and a row in its attempt log.
--- Parameters: $1 delivery id, $2 the attempt number claimed, $3 state ('pending', 'delivered', 'failed'),
--- $4 next try (for 'pending'), $5 HTTP status (NULL without an answer), $6 error, $7 duration in ms.
--- Fenced by the attempt number: an attempt whose lease ran out and was claimed again records nothing.
-WITH finished AS (
-    UPDATE gateway_event_deliveries
-    SET state = $3, next_attempt_at = COALESCE($4, next_attempt_at), last_status = $5, last_error = $6,
-        finished_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
-    WHERE id = $1 AND attempts = $2 AND state = 'pending'
-    RETURNING id
+-- Records the outcomes of attempts, several in one statement: each delivery's new state and next try, and a row
+-- in the attempt log. A delivered or failed head is left unreleased when its session may have deliveries waiting
+-- behind it (release.sql lets the next one go).
+-- Parameters, arrays of one element per attempt: $1 delivery ids, $2 the attempt numbers claimed, $3 states
+-- ('pending', 'delivered', 'failed'), $4 next tries (for 'pending'), $5 HTTP statuses (NULL without an answer),
+-- $6 errors, $7 durations in ms.
+-- Fenced by the attempt number: an attempt whose lease ran out and was claimed again records nothing. Each
+-- delivery appears once per call (the dispatcher records one outcome per claim).
+WITH outcome AS (
+    SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::int[])
+        AS o(id, attempt, state, next_attempt_at, status_code, error, duration_ms)
+), finished AS (
+    UPDATE gateway_event_deliveries d
+    SET state = o.state, next_attempt_at = COALESCE(o.next_attempt_at, d.next_attempt_at),
+        last_status = o.status_code, last_error = o.error,
+        finished_at = CASE WHEN o.state = 'pending' THEN NULL ELSE now() END,
+        released = o.state = 'pending' OR d.subject IS NULL
+    FROM outcome o
+    WHERE d.id = o.id AND d.attempts = o.attempt AND d.state = 'pending'
+    RETURNING d.id, d.subscription_id
 )
-INSERT INTO gateway_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms, next_attempt_at)
-SELECT id, $2, $5, $6, $7, $4 FROM finished
+INSERT INTO gateway_delivery_attempts (delivery_id, subscription_id, attempt, status_code, error, duration_ms,
+                                       next_attempt_at)
+SELECT f.id, f.subscription_id, o.attempt, o.status_code, o.error, o.duration_ms, o.next_attempt_at
+FROM finished f JOIN outcome o ON o.id = f.id
+RETURNING delivery_id

@@ -1,7 +1,8 @@
 -- Claims up to $2 due deliveries for one attempt each: increments attempts and pushes next_attempt_at to the end
 -- of the lease ($3), so no other replica takes them while this one tries (and any replica does once the lease
--- ends, if this one died). A delivery waits while an earlier delivery of the same session to the same
--- subscription is pending (per-session order); other sessions are not held up.
+-- ends, if this one died). Only the head of a session's queue is due (the others wait with no next_attempt_at
+-- until release.sql lets them go), so per-session order holds and other sessions are not held up; the scan
+-- reads due heads from the next_attempt_at index, however long the queues behind them are.
 -- Parameters: $1 now, $2 most deliveries, $3 end of the lease.
 -- Safe with any number of replicas: FOR UPDATE SKIP LOCKED hands each row to one claim, and the claim commits
 -- at once, so the pushed next_attempt_at keeps the row from the others.
@@ -10,10 +11,7 @@ WITH due AS (
     FROM gateway_event_deliveries d
     JOIN gateway_subscriptions s ON s.id = d.subscription_id AND s.is_active
     WHERE d.state = 'pending' AND d.next_attempt_at <= $1
-      AND NOT EXISTS (SELECT 1 FROM gateway_event_deliveries p
-                      WHERE p.subscription_id = d.subscription_id AND p.subject = d.subject
-                        AND p.state = 'pending' AND p.event_id < d.event_id)
-    ORDER BY d.next_attempt_at, d.event_id
+    ORDER BY d.next_attempt_at
     LIMIT $2
     FOR UPDATE OF d SKIP LOCKED
 )

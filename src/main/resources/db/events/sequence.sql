@@ -1,5 +1,6 @@
 -- Numbers committed events that have no id yet, in insertion order, and fans each out to the matching active
--- subscriptions as a pending delivery. Runs in the transaction that holds the sequencer (sequencer-lock.sql).
+-- subscriptions as a pending delivery. Runs in the transaction that holds the sequencer (sequencer-lock.sql), so
+-- fan-outs, releases (release.sql) and replays run one at a time: a session's queue has one due head at most.
 -- Parameters: $1 the last id handed out, $2 most events per run.
 -- Safe because only committed rows are visible here and the sequencer row lock makes numbering runs commit one
 -- after another: an id is never lower than one a reader could already have seen. Two events of one session are
@@ -11,12 +12,20 @@ WITH next AS (
     UPDATE gateway_events e SET id = next.id FROM next WHERE e.seq = next.seq
     RETURNING e.id, e.type, e.phone_number_id, e.subject
 ), fanned AS (
-    INSERT INTO gateway_event_deliveries (subscription_id, event_id, subject)
-    SELECT s.id, n.id, n.subject
-    FROM numbered n
-    JOIN gateway_subscriptions s ON s.is_active
-        AND (s.event_types IS NULL OR n.type = ANY (s.event_types))
-        AND (s.phone_number_ids IS NULL OR n.phone_number_id = ANY (s.phone_number_ids))
+    -- due at once: the first event of its session in this run when the session has no pending delivery to the
+    -- subscription; the others wait (NULL) behind it and are released one by one (release.sql)
+    INSERT INTO gateway_event_deliveries (subscription_id, event_id, subject, next_attempt_at)
+    SELECT m.subscription_id, m.id, m.subject,
+           CASE WHEN m.subject IS NULL OR (m.nth = 1 AND NOT EXISTS (
+                    SELECT 1 FROM gateway_event_deliveries p
+                    WHERE p.subscription_id = m.subscription_id AND p.subject = m.subject AND p.state = 'pending'))
+                THEN now() END
+    FROM (SELECT s.id AS subscription_id, n.id, n.subject,
+                 row_number() OVER (PARTITION BY s.id, n.subject ORDER BY n.id) AS nth
+          FROM numbered n
+          JOIN gateway_subscriptions s ON s.is_active
+              AND (s.event_types IS NULL OR n.type = ANY (s.event_types))
+              AND (s.phone_number_ids IS NULL OR n.phone_number_id = ANY (s.phone_number_ids))) m
     RETURNING 1
 ), moved AS (
     UPDATE gateway_event_sequencer SET last_id = (SELECT max(id) FROM next) WHERE EXISTS (SELECT 1 FROM next)

@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +29,10 @@ public class Deliveries {
 
     /** Events numbered per sequencing statement. */
     static final int SEQUENCE_BATCH = 1000;
+    /** Finished deliveries whose successors are released per sequencing run. */
+    static final int RELEASE_BATCH = 1000;
+    /** Events queued again per replay request; the caller continues after {@link Replayed#lastEventId()}. */
+    public static final int REPLAY_BATCH = 10_000;
     /** Events dropped per retention statement, and statements per run. */
     static final int RETENTION_BATCH = 1000;
     static final int RETENTION_MAX_BATCHES = 100;
@@ -34,8 +42,30 @@ public class Deliveries {
             String encryptedSecret, CloudEvent event) {
     }
 
-    /** What one sequencing run did; {@code locked} false: nothing waited, or another replica holds the sequencer. */
-    public record Sequenced(boolean locked, long events, long deliveries) {
+    /**
+     * What one sequencing run did: events numbered, deliveries fanned out, waiting deliveries released.
+     * {@code busy}: work waits but another replica holds the sequencer (try again shortly).
+     */
+    public record Sequenced(boolean busy, long events, long deliveries, long finished, long released) {
+        static final Sequenced IDLE = new Sequenced(false, 0, 0, 0, 0);
+    }
+
+    /** One attempt's outcome to record. */
+    public record Outcome(long deliveryId, int attempt, State state, Instant nextAttempt, Integer status,
+            String error, long durationMillis) {
+    }
+
+    /** One row of a subscription's attempt log. */
+    public record Attempt(long id, long eventId, int attempt, Integer statusCode, String error, int durationMillis,
+            Instant attemptedAt, Instant nextAttemptAt, State deliveryState) {
+    }
+
+    /** A subscription's pending deliveries and the age of the oldest, in ms. */
+    public record Backlog(long pending, long oldestMillis) {
+    }
+
+    /** What a replay queued: events queued again, the last event it looked at, and whether more may follow. */
+    public record Replayed(long queued, Long lastEventId, boolean more) {
     }
 
     public enum State {
@@ -51,7 +81,12 @@ public class Deliveries {
     private final String lock = SqlFiles.load("events/sequencer-lock.sql");
     private final String sequence = SqlFiles.load("events/sequence.sql");
     private final String claim = SqlFiles.load("events/claim.sql");
+    private final String release = SqlFiles.load("events/release.sql");
     private final String attempt = SqlFiles.load("events/attempt.sql");
+    private final String replay = SqlFiles.load("events/replay.sql");
+    private final String replayHeads = SqlFiles.load("events/replay-heads.sql");
+    private final String attemptsPage = SqlFiles.load("events/attempts-page.sql");
+    private final String backlog = SqlFiles.load("events/backlog.sql");
     private final String retention = SqlFiles.load("events/retention.sql");
     private final Pool pool;
     private final EventLog log;
@@ -61,19 +96,31 @@ public class Deliveries {
         this.log = log;
     }
 
-    /** Numbers up to {@link #SEQUENCE_BATCH} committed events and creates their deliveries, in one transaction. */
+    /**
+     * Numbers up to {@link #SEQUENCE_BATCH} committed events and creates their deliveries, then releases the next
+     * delivery of sessions whose head finished, in one transaction holding the sequencer.
+     */
     public Uni<Sequenced> sequence() {
         return pool.withTransaction(tx -> tx.preparedQuery(lock).execute().chain(locked -> {
-            if (!locked.iterator().hasNext()) {
-                return Uni.createFrom().item(new Sequenced(false, 0, 0));
+            Row state = locked.iterator().next();
+            Long lastId = state.getLong("last_id");
+            if (lastId == null) {
+                return Uni.createFrom().item(state.getBoolean("waiting") ? new Sequenced(true, 0, 0, 0, 0)
+                        : Sequenced.IDLE);
             }
-            long lastId = locked.iterator().next().getLong("last_id");
-            return tx.preparedQuery(sequence).execute(Tuple.of(lastId, SEQUENCE_BATCH)).chain(rows -> {
-                Row row = rows.iterator().next();
-                Sequenced done = new Sequenced(true, row.getLong("events"), row.getLong("deliveries"));
-                // other replicas' dispatchers learn of the new deliveries when this transaction commits
-                return done.deliveries() == 0 ? Uni.createFrom().item(done)
-                        : tx.query("SELECT pg_notify('gateway_events', 'deliveries')").execute().replaceWith(done);
+            return tx.preparedQuery(sequence).execute(Tuple.of(lastId, SEQUENCE_BATCH)).chain(numbered -> {
+                Row row = numbered.iterator().next();
+                long events = row.getLong("events");
+                long fanned = row.getLong("deliveries");
+                return tx.preparedQuery(release).execute(Tuple.of(RELEASE_BATCH)).chain(releasedRows -> {
+                    Row r = releasedRows.iterator().next();
+                    Sequenced done = new Sequenced(false, events, fanned, r.getLong("finished"),
+                            r.getLong("released"));
+                    // other replicas' dispatchers and streams learn of the new ids and deliveries on commit
+                    return events == 0 && done.released() == 0 ? Uni.createFrom().item(done)
+                            : tx.query("SELECT pg_notify('" + EventDispatcher.CHANNEL + "', 'sequenced')").execute()
+                                    .replaceWith(done);
+                });
             });
         }));
     }
@@ -92,16 +139,89 @@ public class Deliveries {
     }
 
     /**
-     * Records the outcome of attempt {@code attempt}; false when the delivery was claimed again meanwhile (its
-     * lease ran out), so this outcome no longer counts.
+     * Records outcomes in one statement; the ids of the deliveries recorded. An outcome whose delivery was claimed
+     * again meanwhile (its lease ran out) is left out: it no longer counts.
      */
-    public Uni<Boolean> record(long deliveryId, int attempt, State state, Instant nextAttempt, Integer status,
-            String error, long durationMillis) {
+    public Uni<Set<Long>> record(List<Outcome> outcomes) {
+        int n = outcomes.size();
+        Long[] ids = new Long[n];
+        Integer[] attempts = new Integer[n], statuses = new Integer[n], durations = new Integer[n];
+        String[] states = new String[n], errors = new String[n];
+        OffsetDateTime[] next = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Outcome o = outcomes.get(i);
+            ids[i] = o.deliveryId();
+            attempts[i] = o.attempt();
+            states[i] = o.state().column();
+            next[i] = o.nextAttempt() == null ? null : utc(o.nextAttempt());
+            statuses[i] = o.status();
+            errors[i] = o.error();
+            durations[i] = (int) Math.min(Integer.MAX_VALUE, o.durationMillis());
+        }
         return pool.preparedQuery(this.attempt)
-                .execute(Tuple.tuple().addLong(deliveryId).addInteger(attempt).addString(state.column())
-                        .addOffsetDateTime(nextAttempt == null ? null : utc(nextAttempt)).addInteger(status)
-                        .addString(error).addInteger((int) Math.min(Integer.MAX_VALUE, durationMillis)))
-                .map(rows -> rows.rowCount() == 1);
+                .execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfInteger(attempts).addArrayOfString(states)
+                        .addArrayOfOffsetDateTime(next).addArrayOfInteger(statuses).addArrayOfString(errors)
+                        .addArrayOfInteger(durations))
+                .map(rows -> {
+                    Set<Long> recorded = new HashSet<>();
+                    for (Row row : rows) {
+                        recorded.add(row.getLong("delivery_id"));
+                    }
+                    return recorded;
+                });
+    }
+
+    /**
+     * Queues the subscription's events from {@code fromEventId} (or from {@code since}) again, at most
+     * {@link #REPLAY_BATCH}; null when the subscription does not exist.
+     */
+    public Uni<Replayed> replay(UUID subscriptionId, Long fromEventId, Instant since) {
+        return pool.withTransaction(tx -> tx.query("SELECT last_id FROM gateway_event_sequencer FOR UPDATE")
+                .execute()
+                .chain(() -> tx.preparedQuery(replay).execute(Tuple.tuple().addUUID(subscriptionId).addLong(fromEventId)
+                        .addOffsetDateTime(since == null ? null : utc(since)).addInteger(REPLAY_BATCH)))
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    UUID[] subjects = row.getArrayOfUUIDs("subjects");
+                    Replayed done = new Replayed(row.getLong("queued"), row.getLong("last_event_id"),
+                            row.getLong("picked") >= REPLAY_BATCH);
+                    Uni<Void> heads = subjects.length == 0 ? Uni.createFrom().voidItem()
+                            : tx.preparedQuery(replayHeads).execute(Tuple.of(subscriptionId, subjects))
+                                    .replaceWithVoid();
+                    return heads.chain(() -> done.queued() == 0 ? Uni.createFrom().voidItem()
+                            : tx.query("SELECT pg_notify('" + EventDispatcher.CHANNEL + "', 'replayed')").execute()
+                                    .replaceWithVoid())
+                            .replaceWith(done);
+                }));
+    }
+
+    /** A page of the subscription's attempt log, newest first, before attempt {@code beforeId} (null: newest). */
+    public Uni<List<Attempt>> attempts(UUID subscriptionId, Long beforeId, Long eventId, int limit) {
+        return pool.preparedQuery(attemptsPage)
+                .execute(Tuple.tuple().addUUID(subscriptionId).addLong(beforeId).addLong(eventId).addInteger(limit))
+                .map(rows -> {
+                    List<Attempt> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        OffsetDateTime next = row.getOffsetDateTime("next_attempt_at");
+                        out.add(new Attempt(row.getLong("id"), row.getLong("event_id"), row.getInteger("attempt"),
+                                row.getInteger("status_code"), row.getString("error"),
+                                row.getInteger("duration_ms"), row.getOffsetDateTime("attempted_at").toInstant(),
+                                next == null ? null : next.toInstant(),
+                                State.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT))));
+                    }
+                    return out;
+                });
+    }
+
+    /** Every subscription's backlog. */
+    public Uni<Map<UUID, Backlog>> backlog() {
+        return pool.preparedQuery(backlog).execute().map(rows -> {
+            Map<UUID, Backlog> out = new HashMap<>();
+            for (Row row : rows) {
+                out.put(row.getUUID("id"), new Backlog(row.getLong("pending"), row.getLong("oldest_ms")));
+            }
+            return out;
+        });
     }
 
     /** Drops numbered events older than {@code cutoff} in bounded batches; how many. */

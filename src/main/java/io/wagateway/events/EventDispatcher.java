@@ -2,7 +2,11 @@ package io.wagateway.events;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -44,6 +49,10 @@ public class EventDispatcher {
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     /** Error texts kept per attempt. */
     private static final int ERROR_MAX_CHARS = 500;
+    /** Wait before trying the sequencer again when another replica holds it. */
+    private static final long BUSY_RETRY_MILLIS = 50;
+    /** Most outcomes recorded by one statement. */
+    private static final int RECORD_BATCH = 256;
 
     private final Vertx vertx;
     private final Deliveries deliveries;
@@ -53,6 +62,10 @@ public class EventDispatcher {
     private final EventsConfig config;
     private final Backoff backoff;
     private final EventSignal signal;
+    private final EventMetrics metrics;
+    /** Outcomes waiting to be recorded: one statement records all that arrived while the previous one ran. */
+    private final Queue<PendingOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean recording = new AtomicBoolean();
     private final Optional<String> reactiveUrl;
     private final Optional<String> user;
     private final Optional<String> password;
@@ -65,9 +78,10 @@ public class EventDispatcher {
     private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long retentionTimer = -1;
+    private long backlogTimer = -1;
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
-            ObjectMapper mapper, EventsConfig config, EventSignal signal,
+            ObjectMapper mapper, EventsConfig config, EventSignal signal, EventMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -78,6 +92,7 @@ public class EventDispatcher {
         this.mapper = mapper;
         this.config = config;
         this.signal = signal;
+        this.metrics = metrics;
         this.backoff = new Backoff(config.retryInitialInterval(), config.retryMaxInterval(),
                 () -> ThreadLocalRandom.current().nextDouble());
         this.reactiveUrl = reactiveUrl;
@@ -98,6 +113,8 @@ public class EventDispatcher {
                         config.pollInterval()));
         signal.listen(this::wake);
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        metrics.inFlight(inFlight::get);
+        backlogTimer = vertx.setPeriodic(1_000L, config.pollInterval().toMillis(), id -> readBacklog());
         retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
     }
 
@@ -119,6 +136,7 @@ public class EventDispatcher {
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
             vertx.cancelTimer(retentionTimer);
+            vertx.cancelTimer(backlogTimer);
         }
         if (subscriber != null) {
             subscriber.closeAndForget();
@@ -157,8 +175,14 @@ public class EventDispatcher {
     /** Numbers and fans out committed events, then claims what fits in flight; true when more may be waiting. */
     private Uni<Boolean> round() {
         return deliveries.sequence().chain(sequenced -> {
+            metrics.written(sequenced.events());
+            if (sequenced.busy() && !stopped) {
+                // another replica holds the sequencer and may have read before this replica's last commit
+                vertx.setTimer(BUSY_RETRY_MILLIS, id -> wake());
+            }
             int free = config.maxInFlight() - inFlight.get();
-            boolean moreEvents = sequenced.events() >= Deliveries.SEQUENCE_BATCH;
+            boolean moreEvents = sequenced.events() >= Deliveries.SEQUENCE_BATCH
+                    || sequenced.finished() >= Deliveries.RELEASE_BATCH;
             if (free <= 0) {
                 return Uni.createFrom().item(moreEvents);
             }
@@ -220,8 +244,13 @@ public class EventDispatcher {
     /** Records the outcome; the wait before the next try when there is one. */
     private Uni<Duration> record(Deliveries.Claimed delivery, Outcome outcome, long millis) {
         if (outcome.delivered()) {
-            return deliveries.record(delivery.id(), delivery.attempt(), Deliveries.State.DELIVERED, null,
-                    outcome.status(), null, millis).replaceWith((Duration) null);
+            return recorded(new Deliveries.Outcome(delivery.id(), delivery.attempt(), Deliveries.State.DELIVERED,
+                    null, outcome.status(), null, millis)).map(done -> {
+                        if (done) {
+                            metrics.attempt(delivery.subscriptionId(), EventMetrics.Result.DELIVERED);
+                        }
+                        return (Duration) null;
+                    });
         }
         Duration wait = backoff.after(delivery.attempt());
         Instant next = Instant.now().plus(wait);
@@ -232,9 +261,50 @@ public class EventDispatcher {
                     + "deliveries of it not logged)", delivery.id(), delivery.event().id(), delivery.subscriptionId(),
                     delivery.attempt(), outcome.describe(), suppressed);
         }
-        return deliveries.record(delivery.id(), delivery.attempt(),
+        return recorded(new Deliveries.Outcome(delivery.id(), delivery.attempt(),
                 giveUp ? Deliveries.State.FAILED : Deliveries.State.PENDING, giveUp ? null : next, outcome.status(),
-                outcome.error(), millis).map(recorded -> recorded && !giveUp ? wait : null);
+                outcome.error(), millis)).map(done -> {
+                    if (done) {
+                        metrics.attempt(delivery.subscriptionId(),
+                                giveUp ? EventMetrics.Result.FAILED : EventMetrics.Result.RETRIED);
+                    }
+                    return done && !giveUp ? wait : null;
+                });
+    }
+
+    /** Queues an outcome for the next recording statement; true when it counted (see Deliveries#record). */
+    private Uni<Boolean> recorded(Deliveries.Outcome outcome) {
+        return Uni.createFrom().emitter(emitter -> {
+            outcomes.add(new PendingOutcome(outcome, emitter));
+            flushOutcomes();
+        });
+    }
+
+    private void flushOutcomes() {
+        if (outcomes.isEmpty() || !recording.compareAndSet(false, true)) {
+            return;
+        }
+        List<PendingOutcome> batch = new ArrayList<>();
+        for (PendingOutcome next; batch.size() < RECORD_BATCH && (next = outcomes.poll()) != null;) {
+            batch.add(next);
+        }
+        deliveries.record(batch.stream().map(PendingOutcome::outcome).toList()).subscribe().with(recorded -> {
+            recording.set(false);
+            batch.forEach(p -> p.emitter().complete(recorded.contains(p.outcome().deliveryId())));
+            flushOutcomes();
+        }, failure -> {
+            recording.set(false);
+            batch.forEach(p -> p.emitter().fail(failure));
+            flushOutcomes();
+        });
+    }
+
+    private record PendingOutcome(Deliveries.Outcome outcome, UniEmitter<? super Boolean> emitter) {
+    }
+
+    private void readBacklog() {
+        deliveries.backlog().subscribe().with(metrics::backlog,
+                failure -> LOG.debugf("Event backlog not read: %s", failure.getMessage()));
     }
 
     private void purge() {

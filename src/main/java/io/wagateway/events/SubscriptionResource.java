@@ -5,7 +5,10 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,6 +18,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,16 +26,21 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.common.Cursor;
 import io.wagateway.common.Links;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.events.dto.CreateSubscriptionRequest;
+import io.wagateway.events.dto.DeliveryAttemptResponse;
 import io.wagateway.events.dto.PatchSubscriptionRequest;
+import io.wagateway.events.dto.ReplayRequest;
+import io.wagateway.events.dto.ReplayResponse;
 import io.wagateway.events.dto.SubscriptionResponse;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
@@ -45,11 +54,15 @@ import io.wagateway.security.OpenApiDefinition;
 @APIResponse(responseCode = "401", description = "No or invalid admin API key")
 public class SubscriptionResource {
 
+    private static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
+
     private final SubscriptionService service;
+    private final DeliveryService deliveries;
     private final Links links;
 
-    public SubscriptionResource(SubscriptionService service, Links links) {
+    public SubscriptionResource(SubscriptionService service, DeliveryService deliveries, Links links) {
         this.service = service;
+        this.deliveries = deliveries;
         this.links = links;
     }
 
@@ -101,6 +114,38 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(id);
+    }
+
+    @GET
+    @Path("{id}/deliveries")
+    @Operation(summary = "A subscription's delivery attempts", description = "Newest first, keyset paged: each "
+            + "attempt's event, number, the receiver's status or the error, its time and the next try.")
+    @APIResponse(responseCode = "200", description = "A page of attempts", content = @Content(schema = @Schema(implementation = AttemptPage.class)))
+    @APIResponse(responseCode = "400", description = "Invalid cursor, eventId or limit")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    public Uni<PageResponse<DeliveryAttemptResponse>> deliveries(@PathParam("id") UUID id,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "Only the attempts of this event") @QueryParam("eventId") @PositiveOrZero Long eventId,
+            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = LIMIT_RANGE) Integer limit) {
+        return deliveries.attempts(id, cursor, eventId, limit == null ? Cursor.DEFAULT_LIMIT : limit);
+    }
+
+    @POST
+    @Path("{id}/replay")
+    @Operation(summary = "Send events again", description = "Queues the subscription's events from an event id or "
+            + "a time on again (matching its types and numbers, oldest first, per-session order kept), also those "
+            + "delivered or failed before; they keep their event id (webhook-id). Looks at a bounded number of "
+            + "events per request: while more is true, continue from lastEventId + 1.")
+    @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = ReplayResponse.class)))
+    @APIResponse(responseCode = "400", description = "Neither or both of fromEventId and since, or invalid input")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    public Uni<Response> replay(@PathParam("id") UUID id, @Valid @NotNull ReplayRequest request) {
+        return deliveries.replay(id, request).map(done -> Response.accepted(done).build());
+    }
+
+    /** OpenAPI schema of an attempt page. */
+    @Schema(name = "DeliveryAttemptPage")
+    public record AttemptPage(List<DeliveryAttemptResponse> items, @Schema(nullable = true) String nextCursor) {
     }
 
     /** OpenAPI schema of a subscription page. */

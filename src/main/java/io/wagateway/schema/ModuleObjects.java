@@ -39,7 +39,9 @@ final class ModuleObjects {
             "gateway_event_deliveries_subscription_id_event_id_key", "gateway_delivery_attempts_pkey",
             "gateway_delivery_attempts_id_seq",
             // V7
-            "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session");
+            "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session",
+            // V10
+            "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription");
 
     private ModuleObjects() {
     }

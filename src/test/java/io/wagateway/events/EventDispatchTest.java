@@ -161,6 +161,106 @@ class EventDispatchTest {
     }
 
     @Test
+    void aSessionsBacklogWaitsBehindItsHeadDrainsInOrderAndCanBeReplayed() throws Exception {
+        String phone = EventLogTest.newPhoneNumberId();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> down.get() ? 503 : 200)) {
+            String subscription = subscribe(receiver.url(), phone);
+            for (int i = 1; i <= 15; i++) {
+                append(phone, first, "first-" + i);
+                if (i <= 5) {
+                    append(phone, second, "second-" + i);
+                }
+            }
+            Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                    "select count(*) from gateway_event_deliveries where subscription_id = ?::uuid", subscription) == 20);
+            // only each session's head is due; the 18 behind them wait without a next try
+            Awaitility.await().atMost(WAIT).until(() -> !receiver.received().isEmpty());
+            assertThat(Sql.count("select count(*) from gateway_event_deliveries where subscription_id = ?::uuid "
+                    + "and next_attempt_at is null", subscription)).isEqualTo(18);
+            Set<String> tried = new HashSet<>();
+            for (Receiver.Received received : receiver.received()) {
+                tried.add(label(received));
+            }
+            assertThat(tried).isSubsetOf(Set.of("first-1", "second-1"));
+
+            down.set(false);
+            Awaitility.await().atMost(WAIT).until(() -> delivered(receiver).size() == 20);
+            List<String> order = delivered(receiver);
+            assertThat(order.stream().filter(l -> l.startsWith("first-")).toList())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 15).mapToObj(i -> "first-" + i)
+                            .toList());
+            assertThat(order.stream().filter(l -> l.startsWith("second-")).toList())
+                    .containsExactly("second-1", "second-2", "second-3", "second-4", "second-5");
+            Awaitility.await().atMost(WAIT).until(() -> Sql.count("select count(*) from gateway_event_deliveries "
+                    + "where subscription_id = ?::uuid and (state <> 'delivered' or not released)", subscription) == 0);
+
+            // the attempt log, newest first: the last attempts delivered, the first ones answered 503 with a next try
+            io.restassured.response.Response page = io.restassured.RestAssured.given()
+                    .header("Authorization", EventLogTest.admin()).queryParam("limit", 5)
+                    .get("/api/v1/subscriptions/" + subscription + "/deliveries");
+            page.then().statusCode(200);
+            assertThat(page.jsonPath().getList("items")).hasSize(5);
+            assertThat(page.jsonPath().getInt("items[0].statusCode")).isEqualTo(200);
+            assertThat(page.jsonPath().getString("items[0].deliveryState")).isEqualTo("delivered");
+            List<Map<String, Object>> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                var request = io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                        .queryParam("limit", 7);
+                if (cursor != null) {
+                    request.queryParam("cursor", cursor);
+                }
+                io.restassured.response.Response next = request.get("/api/v1/subscriptions/" + subscription
+                        + "/deliveries");
+                next.then().statusCode(200);
+                all.addAll(next.jsonPath().getList("items"));
+                cursor = next.jsonPath().getString("nextCursor");
+            } while (cursor != null);
+            assertThat(all).hasSize(receiver.received().size());
+            Map<String, Object> oldest = all.get(all.size() - 1);
+            assertThat(oldest).containsEntry("statusCode", 503).containsEntry("attempt", 1);
+            assertThat(oldest.get("nextAttemptAt")).isNotNull();
+
+            // replay everything from the first event: the same ids again, in order per session
+            String firstEvent = all.stream().filter(a -> ((Integer) a.get("attempt")) == 1)
+                    .map(a -> (String) a.get("eventId")).min(java.util.Comparator.comparingLong(Long::parseLong))
+                    .orElseThrow();
+            Set<String> ids = new HashSet<>();
+            receiver.received().forEach(r -> ids.add(r.id()));
+            int before = receiver.received().size();
+            io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("fromEventId", Long.parseLong(firstEvent)))
+                    .post("/api/v1/subscriptions/" + subscription + "/replay").then().statusCode(202)
+                    .body("queued", org.hamcrest.Matchers.equalTo(20)).body("more", org.hamcrest.Matchers.equalTo(false));
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().size() == before + 20);
+            List<Receiver.Received> replayed = receiver.received().subList(before, before + 20);
+            Set<String> replayedIds = new HashSet<>();
+            replayed.forEach(r -> replayedIds.add(r.id()));
+            assertThat(replayedIds).isEqualTo(ids);
+            List<String> again = new ArrayList<>();
+            for (Receiver.Received r : replayed) {
+                again.add(label(r));
+            }
+            assertThat(again.stream().filter(l -> l.startsWith("second-")).toList())
+                    .containsExactly("second-1", "second-2", "second-3", "second-4", "second-5");
+        }
+    }
+
+    private List<String> delivered(Receiver receiver) throws Exception {
+        List<String> labels = new ArrayList<>();
+        for (Receiver.Received received : receiver.received()) {
+            if (received.answered() == 200) {
+                labels.add(label(received));
+            }
+        }
+        return labels;
+    }
+
+    @Test
     void twoReplicasClaimingAtOnceNeverTakeTheSameDeliveryAndAnEndedLeaseFreesIt() {
         String phone = EventLogTest.newPhoneNumberId();
         // events of a number nobody subscribes to, then deliveries due tomorrow that the running dispatcher leaves
@@ -201,10 +301,14 @@ class EventDispatchTest {
                 leaseEnd.plus(Duration.ofMinutes(1))).await().atMost(WAIT);
         assertThat(again).hasSize(40).allSatisfy(delivery -> assertThat(delivery.attempt()).isEqualTo(2));
         long first = again.get(0).id();
-        assertThat(deliveries.record(first, 1, Deliveries.State.DELIVERED, null, 200, null, 5).await().atMost(WAIT))
-                .isFalse();
-        assertThat(deliveries.record(first, 2, Deliveries.State.DELIVERED, null, 200, null, 5).await().atMost(WAIT))
-                .isTrue();
+        assertThat(deliveries.record(List.of(new Deliveries.Outcome(first, 1, Deliveries.State.DELIVERED, null, 200,
+                null, 5))).await().atMost(WAIT)).isEmpty();
+        // several outcomes in one statement: each fenced by its own attempt number
+        long second = again.get(1).id();
+        assertThat(deliveries.record(List.of(
+                new Deliveries.Outcome(first, 2, Deliveries.State.DELIVERED, null, 200, null, 5),
+                new Deliveries.Outcome(second, 1, Deliveries.State.DELIVERED, null, 200, null, 5))).await()
+                .atMost(WAIT)).containsExactly(first);
         assertThat(Sql.row("select state, attempts from gateway_event_deliveries where id = ?", first))
                 .containsEntry("state", "delivered").containsEntry("attempts", 2);
     }

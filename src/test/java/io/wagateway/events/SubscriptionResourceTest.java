@@ -44,6 +44,39 @@ class SubscriptionResourceTest {
     }
 
     @Test
+    void replayAndTheAttemptLogRefuseWhatTheyCannotAnswer() {
+        String id = create(Map.of("url", "https://hooks.example.com/replay", "secret", SECRET)).then().statusCode(201)
+                .extract().jsonPath().getString("id");
+        String unknown = java.util.UUID.randomUUID().toString();
+        given().header("Authorization", EventLogTest.admin()).contentType(ContentType.JSON).body(Map.of())
+                .post("/api/v1/subscriptions/" + id + "/replay").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().header("Authorization", EventLogTest.admin()).contentType(ContentType.JSON)
+                .body(Map.of("fromEventId", 1, "since", "2026-01-01T00:00:00Z"))
+                .post("/api/v1/subscriptions/" + id + "/replay").then().statusCode(400);
+        given().header("Authorization", EventLogTest.admin()).contentType(ContentType.JSON)
+                .body(Map.of("fromEventId", -1)).post("/api/v1/subscriptions/" + id + "/replay").then().statusCode(400);
+        given().header("Authorization", EventLogTest.admin()).contentType(ContentType.JSON)
+                .body(Map.of("fromEventId", 1)).post("/api/v1/subscriptions/" + unknown + "/replay").then()
+                .statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of("fromEventId", 1))
+                .post("/api/v1/subscriptions/" + id + "/replay").then().statusCode(401);
+        // since the far future: nothing to send
+        given().header("Authorization", EventLogTest.admin()).contentType(ContentType.JSON)
+                .body(Map.of("since", "2999-01-01T00:00:00Z")).post("/api/v1/subscriptions/" + id + "/replay").then()
+                .statusCode(202).body("queued", equalTo(0)).body("more", equalTo(false));
+
+        given().header("Authorization", EventLogTest.admin()).get("/api/v1/subscriptions/" + id + "/deliveries")
+                .then().statusCode(200).body("items", hasSize(0)).body("nextCursor", nullValue());
+        given().header("Authorization", EventLogTest.admin()).queryParam("cursor", "not-a-cursor")
+                .get("/api/v1/subscriptions/" + id + "/deliveries").then().statusCode(400);
+        given().header("Authorization", EventLogTest.admin()).queryParam("limit", 0)
+                .get("/api/v1/subscriptions/" + id + "/deliveries").then().statusCode(400);
+        given().header("Authorization", EventLogTest.admin()).get("/api/v1/subscriptions/" + unknown + "/deliveries")
+                .then().statusCode(404);
+    }
+
+    @Test
     void createWithoutSecretGeneratesOneReturnedOnlyThenGetListPatchDelete() {
         String phone = EventLogTest.newPhoneNumberId();
         Response created = create(Map.of("url", "https://shop.example.com/hooks/whatsapp", "eventTypes",
