@@ -247,6 +247,19 @@ class EventDispatchTest {
             }
             assertThat(again.stream().filter(l -> l.startsWith("second-")).toList())
                     .containsExactly("second-1", "second-2", "second-3", "second-4", "second-5");
+
+            // the feed's meters, per subscription
+            String label = "subscription=\"" + subscription + "\"";
+            Awaitility.await().atMost(WAIT).until(() -> io.wagateway.support.Metrics
+                    .value("gateway_events_delivered_total", label) == 40);
+            assertThat(io.wagateway.support.Metrics.value("gateway_events_retried_total", label))
+                    .isEqualTo(before - 20);
+            assertThat(io.wagateway.support.Metrics.value("gateway_events_failed_total", label)).isZero();
+            assertThat(io.wagateway.support.Metrics.value("gateway_events_written_total", "")).isGreaterThanOrEqualTo(20);
+            Awaitility.await().atMost(WAIT).until(() -> io.wagateway.support.Metrics.scrape()
+                    .contains("gateway_events_pending{" + label + "} 0.0"));
+            assertThat(io.wagateway.support.Metrics.scrape()).contains("gateway_events_dispatch_lag_seconds{" + label)
+                    .contains("gateway_events_in_flight");
         }
     }
 

@@ -81,7 +81,8 @@ class MigrationLifecycleTest {
         Rollback.Outcome outcome = Rollback.to(connection, "public", 0);
         assertThat(outcome.from()).isEqualTo(latest());
         assertThat(outcome.scripts()).first().isEqualTo(Rollback.LOCATION + "U" + latest() + names(MIGRATIONS, "V")
-                .stream().filter(n -> n.startsWith("V" + latest() + "__")).findFirst().orElseThrow().substring(2));
+                .stream().filter(n -> n.startsWith("V" + latest() + "__")).findFirst().orElseThrow()
+                .substring(("V" + latest()).length()));
         assertThat(outcome.scripts()).last().isEqualTo(Rollback.LOCATION + "U1__add_whatsapp_module.sql");
         assertThat(objects("public")).as("after rollback to 0: the schema as it was before").isEqualTo(before);
         assertPrismaAppIntact("public");
