@@ -71,9 +71,11 @@ public class Deliveries {
             return tx.preparedQuery(sequence).execute(Tuple.of(lastId, SEQUENCE_BATCH)).chain(rows -> {
                 Row row = rows.iterator().next();
                 Sequenced done = new Sequenced(true, row.getLong("events"), row.getLong("deliveries"));
-                // other replicas' dispatchers learn of the new deliveries when this transaction commits
-                return done.deliveries() == 0 ? Uni.createFrom().item(done)
-                        : tx.query("SELECT pg_notify('gateway_events', 'deliveries')").execute().replaceWith(done);
+                // every replica learns of the numbered events when this transaction commits: their dispatchers
+                // claim the new deliveries, their streams read on (EventNotifications)
+                return done.events() == 0 ? Uni.createFrom().item(done)
+                        : tx.query("SELECT pg_notify('" + EventNotifications.CHANNEL + "', '"
+                                + EventNotifications.NUMBERED + "')").execute().replaceWith(done);
             });
         }));
     }

@@ -2,7 +2,6 @@ package io.wagateway.events;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,8 +22,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import io.wagateway.common.LogThrottle;
 import io.wagateway.security.SecretCipher;
 
@@ -33,14 +29,14 @@ import io.wagateway.security.SecretCipher;
  * Sends the log's events to the subscriptions: numbers committed events and fans them out
  * ({@link Deliveries#sequence()}), claims due deliveries, POSTs each as a signed CloudEvent, and records the
  * outcome (any 2xx delivered; else a retry with backoff until {@code max-retry-duration}, then failed). Woken by
- * PostgreSQL notifications on commit, by its own completions and retry timers, and by a slow safety poll. Every
- * replica runs one; the claims make each attempt one replica's.
+ * PostgreSQL notifications ({@link EventNotifications}), by this replica's commits ({@link EventSignal}), by its own
+ * completions and retry timers, and by a slow safety poll. Every replica runs one unless dispatch is disabled; the
+ * claims make each attempt one replica's.
  */
 @ApplicationScoped
 public class EventDispatcher {
 
     private static final Logger LOG = Logger.getLogger(EventDispatcher.class);
-    static final String CHANNEL = "gateway_events";
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     /** Error texts kept per attempt. */
     private static final int ERROR_MAX_CHARS = 500;
@@ -53,24 +49,20 @@ public class EventDispatcher {
     private final EventsConfig config;
     private final Backoff backoff;
     private final EventSignal signal;
-    private final Optional<String> reactiveUrl;
-    private final Optional<String> user;
-    private final Optional<String> password;
+    private final EventNotifications notifications;
+    private final EventsNumbered numbered;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
     private volatile boolean stopped;
     private WebClient client;
-    private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long retentionTimer = -1;
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
-            ObjectMapper mapper, EventsConfig config, EventSignal signal,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            ObjectMapper mapper, EventsConfig config, EventSignal signal, EventNotifications notifications,
+            EventsNumbered numbered) {
         this.vertx = vertx;
         this.deliveries = deliveries;
         this.cipher = cipher;
@@ -80,9 +72,8 @@ public class EventDispatcher {
         this.signal = signal;
         this.backoff = new Backoff(config.retryInitialInterval(), config.retryMaxInterval(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.reactiveUrl = reactiveUrl;
-        this.user = user;
-        this.password = password;
+        this.notifications = notifications;
+        this.numbered = numbered;
     }
 
     void start(@Observes StartupEvent event) {
@@ -93,35 +84,19 @@ public class EventDispatcher {
         // no redirects: a receiver must not be able to point the gateway at another host
         client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setConnectTimeout(timeout)
                 .setUserAgent("whatsapp-gateway-events").setMaxPoolSize(config.maxInFlight()));
-        reactiveUrl.filter(url -> !url.isBlank()).ifPresentOrElse(this::listen,
-                () -> LOG.warnf("No quarkus.datasource.reactive.url: events are dispatched on the %s poll only",
-                        config.pollInterval()));
+        notifications.onNotification(this::wake);
         signal.listen(this::wake);
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
         retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
     }
 
-    /** LISTENs on its own connection (not the pool's), reconnecting when it drops. */
-    private void listen(String url) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
-        user.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(payload -> wake());
-        subscriber.connect().subscribe().with(ok -> wake(),
-                failure -> LOG.warnf("Event notifications unavailable (%s); dispatching on the %s poll",
-                        failure.getMessage(), config.pollInterval()));
-    }
-
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
         signal.listen(null);
+        notifications.onNotification(null);
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
             vertx.cancelTimer(retentionTimer);
-        }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
         }
         if (client != null) {
             client.close();
@@ -157,6 +132,10 @@ public class EventDispatcher {
     /** Numbers and fans out committed events, then claims what fits in flight; true when more may be waiting. */
     private Uni<Boolean> round() {
         return deliveries.sequence().chain(sequenced -> {
+            if (sequenced.events() > 0) {
+                // committed: this replica's streams read on without waiting for the notification's round trip
+                numbered.fire();
+            }
             int free = config.maxInFlight() - inFlight.get();
             boolean moreEvents = sequenced.events() >= Deliveries.SEQUENCE_BATCH;
             if (free <= 0) {
