@@ -54,6 +54,9 @@ public class ProblemMapper {
         if (e instanceof UnknownReferenceException unknown) {
             return Problem.withErrors(422, e.title(), e.detail(), List.of(unknown.error()));
         }
+        if (e instanceof UnavailableException) {
+            return Problem.of(503, e.title(), e.detail());
+        }
         if (e instanceof UpstreamException upstream) {
             return Problem.upstream(upstream.timedOut() ? 504 : 502, e.title(), e.detail(), upstream.code(),
                     upstream.subcode(), upstream.traceId());
@@ -64,7 +67,12 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
-        return toResponse(toProblem(e));
+        Response response = toResponse(toProblem(e));
+        if (e instanceof UnavailableException unavailable) {
+            long seconds = Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000);
+            return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, seconds).build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper

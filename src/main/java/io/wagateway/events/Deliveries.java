@@ -116,9 +116,11 @@ public class Deliveries {
                     Row r = releasedRows.iterator().next();
                     Sequenced done = new Sequenced(false, events, fanned, r.getLong("finished"),
                             r.getLong("released"));
-                    // other replicas' dispatchers and streams learn of the new ids and deliveries on commit
+                    // every replica learns of the numbered events and released deliveries when this commits: their
+                    // dispatchers claim, their streams read on (EventNotifications)
                     return events == 0 && done.released() == 0 ? Uni.createFrom().item(done)
-                            : tx.query("SELECT pg_notify('" + EventDispatcher.CHANNEL + "', 'sequenced')").execute()
+                            : tx.query("SELECT pg_notify('" + EventNotifications.CHANNEL + "', '"
+                                    + EventNotifications.NUMBERED + "')").execute()
                                     .replaceWith(done);
                 });
             });
@@ -189,7 +191,7 @@ public class Deliveries {
                             : tx.preparedQuery(replayHeads).execute(Tuple.of(subscriptionId, subjects))
                                     .replaceWithVoid();
                     return heads.chain(() -> done.queued() == 0 ? Uni.createFrom().voidItem()
-                            : tx.query("SELECT pg_notify('" + EventDispatcher.CHANNEL + "', 'replayed')").execute()
+                            : tx.query("SELECT pg_notify('" + EventNotifications.CHANNEL + "', 'replayed')").execute()
                                     .replaceWithVoid())
                             .replaceWith(done);
                 }));

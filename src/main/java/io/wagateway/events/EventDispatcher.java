@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,8 +27,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import io.wagateway.common.LogThrottle;
 import io.wagateway.security.SecretCipher;
 
@@ -38,14 +34,14 @@ import io.wagateway.security.SecretCipher;
  * Sends the log's events to the subscriptions: numbers committed events and fans them out
  * ({@link Deliveries#sequence()}), claims due deliveries, POSTs each as a signed CloudEvent, and records the
  * outcome (any 2xx delivered; else a retry with backoff until {@code max-retry-duration}, then failed). Woken by
- * PostgreSQL notifications on commit, by its own completions and retry timers, and by a slow safety poll. Every
- * replica runs one; the claims make each attempt one replica's.
+ * PostgreSQL notifications ({@link EventNotifications}), by this replica's commits ({@link EventSignal}), by its own
+ * completions and retry timers, and by a slow safety poll. Every replica runs one unless dispatch is disabled; the
+ * claims make each attempt one replica's.
  */
 @ApplicationScoped
 public class EventDispatcher {
 
     private static final Logger LOG = Logger.getLogger(EventDispatcher.class);
-    static final String CHANNEL = "gateway_events";
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     /** Error texts kept per attempt. */
     private static final int ERROR_MAX_CHARS = 500;
@@ -66,25 +62,21 @@ public class EventDispatcher {
     /** Outcomes waiting to be recorded: one statement records all that arrived while the previous one ran. */
     private final Queue<PendingOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean recording = new AtomicBoolean();
-    private final Optional<String> reactiveUrl;
-    private final Optional<String> user;
-    private final Optional<String> password;
+    private final EventNotifications notifications;
+    private final EventsNumbered numbered;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
     private volatile boolean stopped;
     private WebClient client;
-    private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long retentionTimer = -1;
     private long backlogTimer = -1;
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
             ObjectMapper mapper, EventsConfig config, EventSignal signal, EventMetrics metrics,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            EventNotifications notifications, EventsNumbered numbered) {
         this.vertx = vertx;
         this.deliveries = deliveries;
         this.cipher = cipher;
@@ -95,9 +87,8 @@ public class EventDispatcher {
         this.metrics = metrics;
         this.backoff = new Backoff(config.retryInitialInterval(), config.retryMaxInterval(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.reactiveUrl = reactiveUrl;
-        this.user = user;
-        this.password = password;
+        this.notifications = notifications;
+        this.numbered = numbered;
     }
 
     void start(@Observes StartupEvent event) {
@@ -108,9 +99,7 @@ public class EventDispatcher {
         // no redirects: a receiver must not be able to point the gateway at another host
         client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setConnectTimeout(timeout)
                 .setUserAgent("whatsapp-gateway-events").setMaxPoolSize(config.maxInFlight()));
-        reactiveUrl.filter(url -> !url.isBlank()).ifPresentOrElse(this::listen,
-                () -> LOG.warnf("No quarkus.datasource.reactive.url: events are dispatched on the %s poll only",
-                        config.pollInterval()));
+        notifications.onNotification(this::wake);
         signal.listen(this::wake);
         pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
         metrics.inFlight(inFlight::get);
@@ -118,28 +107,14 @@ public class EventDispatcher {
         retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
     }
 
-    /** LISTENs on its own connection (not the pool's), reconnecting when it drops. */
-    private void listen(String url) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
-        user.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(payload -> wake());
-        subscriber.connect().subscribe().with(ok -> wake(),
-                failure -> LOG.warnf("Event notifications unavailable (%s); dispatching on the %s poll",
-                        failure.getMessage(), config.pollInterval()));
-    }
-
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
         signal.listen(null);
+        notifications.onNotification(null);
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
             vertx.cancelTimer(retentionTimer);
             vertx.cancelTimer(backlogTimer);
-        }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
         }
         if (client != null) {
             client.close();
@@ -176,6 +151,10 @@ public class EventDispatcher {
     private Uni<Boolean> round() {
         return deliveries.sequence().chain(sequenced -> {
             metrics.written(sequenced.events());
+            if (sequenced.events() > 0) {
+                // committed: this replica's streams read on without waiting for the notification's round trip
+                numbered.fire();
+            }
             if (sequenced.busy() && !stopped) {
                 // another replica holds the sequencer and may have read before this replica's last commit
                 vertx.setTimer(BUSY_RETRY_MILLIS, id -> wake());

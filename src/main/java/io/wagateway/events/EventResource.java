@@ -7,13 +7,18 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -21,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.FieldError;
@@ -38,11 +44,15 @@ import io.wagateway.security.OpenApiDefinition;
 public class EventResource {
 
     private final EventLog log;
+    private final EventStreams streams;
 
     private static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+    static final String KEEP_ALIVE = "keep-alive";
 
-    public EventResource(EventLog log) {
+    public EventResource(EventLog log, EventStreams streams) {
         this.log = log;
+        this.streams = streams;
     }
 
     @GET
@@ -65,18 +75,48 @@ public class EventResource {
                         : items.get(items.size() - 1).id()));
     }
 
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Stream the event log (Server-Sent Events)", description = "The committed events after the "
+            + "cursor, oldest first, then each event as it is numbered, until the client disconnects. Each event: "
+            + "`id:` the event id, `event:` its type, `data:` the CloudEvent JSON on one line; a `: keep-alive` "
+            + "comment when nothing was written for gateway.events.stream-heartbeat. The cursor is the Last-Event-ID "
+            + "header (what an EventSource sends when it reconnects), else `after`; resuming from the last id seen "
+            + "misses no event.")
+    @APIResponse(responseCode = "200", description = "The stream (text/event-stream), open until the client or the "
+            + "replica ends it", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "Invalid Last-Event-ID, after or type")
+    @APIResponse(responseCode = "503", description = "Too many streams on this replica (gateway.events.max-streams), or "
+            + "it is shutting down", headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)))
+    public Multi<OutboundSseEvent> stream(
+            @Parameter(description = "Resume after this event id; takes precedence over after", schema = @Schema(type = SchemaType.INTEGER)) @HeaderParam(LAST_EVENT_ID) String lastEventId,
+            @Parameter(description = "Only events after this event id when there is no Last-Event-ID (default: from the oldest kept)", schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String after,
+            @Parameter(description = "Comma-separated event types (default: every type)") @QueryParam("types") String types,
+            @Parameter(description = "Only events of this business phone number id") @QueryParam("phoneNumberId") String phoneNumberId,
+            @Context Sse sse) {
+        long from = lastEventId != null && !lastEventId.isBlank() ? idParam(LAST_EVENT_ID, lastEventId) : afterParam(after);
+        List<String> typeList = typesParam(types);
+        String number = phoneNumberId == null || phoneNumberId.isBlank() ? null : phoneNumberId.trim();
+        // no media type per event: the data is the JSON text already, written as it is
+        return streams.open(from, typeList, number).map(item -> item.keepAlive()
+                ? sse.newEventBuilder().comment(KEEP_ALIVE).build()
+                : sse.newEventBuilder().id(item.id()).name(item.type()).data(item.json()).build());
+    }
+
     private static long afterParam(String after) {
-        if (after == null || after.isBlank()) {
-            return 0;
-        }
+        return after == null || after.isBlank() ? 0 : idParam("after", after);
+    }
+
+    private static long idParam(String name, String value) {
         try {
-            long value = Long.parseLong(after.trim());
-            if (value < 0) {
+            long id = Long.parseLong(value.trim());
+            if (id < 0) {
                 throw new NumberFormatException();
             }
-            return value;
+            return id;
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(List.of(new FieldError("after", "must be an event id (a non-negative integer)")));
+            throw new InvalidInputException(List.of(new FieldError(name, "must be an event id (a non-negative integer)")));
         }
     }
 

@@ -51,4 +51,12 @@ public interface EventsConfig {
     /** Whether this replica numbers, fans out and dispatches events (false: it only writes and serves them). */
     @WithDefault("true")
     boolean dispatchEnabled();
+
+    /** An event stream with nothing to send this long gets a comment line, so that proxies keep it open. */
+    @WithDefault("15s")
+    Duration streamHeartbeat();
+
+    /** Most event streams open at once on this replica; more are answered 503 with Retry-After. */
+    @WithDefault("100")
+    int maxStreams();
 }

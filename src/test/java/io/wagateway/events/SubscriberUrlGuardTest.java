@@ -120,6 +120,14 @@ class SubscriberUrlGuardTest {
             public boolean dispatchEnabled() {
                 return true;
             }
+
+            public Duration streamHeartbeat() {
+                return Duration.ofSeconds(15);
+            }
+
+            public int maxStreams() {
+                return 100;
+            }
         };
     }
 }
