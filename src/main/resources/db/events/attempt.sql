@@ -1,6 +1,6 @@
 -- Records the outcomes of attempts, several in one statement: each delivery's new state and next try, and a row
--- in the attempt log. A delivered or failed head is left unreleased when its session may have deliveries waiting
--- behind it (release.sql lets the next one go).
+-- in the attempt log. A delivered or failed head with deliveries waiting behind it (has_successor) is left
+-- unreleased, and release.sql lets the next one go; without any, it is done.
 -- Parameters, arrays of one element per attempt: $1 delivery ids, $2 the attempt numbers claimed, $3 states
 -- ('pending', 'delivered', 'failed'), $4 next tries (for 'pending'), $5 HTTP statuses (NULL without an answer),
 -- $6 errors, $7 durations in ms.
@@ -14,7 +14,8 @@ WITH outcome AS (
     SET state = o.state, next_attempt_at = COALESCE(o.next_attempt_at, d.next_attempt_at),
         last_status = o.status_code, last_error = o.error,
         finished_at = CASE WHEN o.state = 'pending' THEN NULL ELSE now() END,
-        released = o.state = 'pending' OR d.subject IS NULL
+        -- has_successor as the row's latest version has it: a fan-out that flagged it first is seen here
+        released = o.state = 'pending' OR d.subject IS NULL OR NOT d.has_successor
     FROM outcome o
     WHERE d.id = o.id AND d.attempts = o.attempt AND d.state = 'pending'
     RETURNING d.id, d.subscription_id

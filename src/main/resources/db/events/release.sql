@@ -1,4 +1,5 @@
--- Releases the next delivery of each session whose head was delivered or failed: the earliest waiting delivery
+-- Releases the next delivery of each session whose head was delivered or failed with deliveries waiting behind it
+-- (attempt.sql left it unreleased): the earliest waiting delivery
 -- (next_attempt_at NULL) of that session and subscription becomes due now, unless the session already has a due
 -- one (a replay or fan-out made it). Marks up to $1 finished deliveries released.
 -- Parameters: $1 most finished deliveries per run.
@@ -27,7 +28,11 @@ WITH finished AS (
                       WHERE p.subscription_id = f.subscription_id AND p.subject = f.subject
                         AND p.state = 'pending' AND p.next_attempt_at IS NOT NULL)
 ), released AS (
-    UPDATE gateway_event_deliveries d SET next_attempt_at = now() FROM heads h WHERE d.id = h.id
+    UPDATE gateway_event_deliveries d SET next_attempt_at = now(),
+        has_successor = EXISTS (SELECT 1 FROM gateway_event_deliveries w
+                                WHERE w.subscription_id = d.subscription_id AND w.subject = d.subject
+                                  AND w.state = 'pending' AND w.next_attempt_at IS NULL AND w.id <> d.id)
+    FROM heads h WHERE d.id = h.id
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM released) AS released

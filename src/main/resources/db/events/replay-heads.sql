@@ -1,13 +1,25 @@
--- After a replay: in each given session of the subscription that has no due delivery, the earliest waiting one
--- becomes due. Parameters: $1 subscription id, $2 the sessions (uuid[]) that got deliveries.
--- Runs in the replay's transaction, which holds the sequencer, after replay.sql (whose rows it sees).
-UPDATE gateway_event_deliveries d SET next_attempt_at = now()
-FROM (SELECT DISTINCT ON (w.subject) w.id
-      FROM gateway_event_deliveries w
-      WHERE w.subscription_id = $1 AND w.subject = ANY ($2::uuid[]) AND w.state = 'pending'
-        AND w.next_attempt_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM gateway_event_deliveries p
-                        WHERE p.subscription_id = w.subscription_id AND p.subject = w.subject
-                          AND p.state = 'pending' AND p.next_attempt_at IS NOT NULL)
-      ORDER BY w.subject, w.event_id) h
-WHERE d.id = h.id
+-- After a replay, for each given session of the subscription: a due head gets the replayed deliveries behind it
+-- (has_successor); a session without one has its earliest waiting delivery made due. Parameters: $1 subscription
+-- id, $2 the sessions (uuid[]) that got deliveries.
+-- Runs in the replay's transaction, which holds the sequencer, after replay.sql (whose rows it sees). The decision
+-- follows the flag's UPDATE, not the snapshot: a head completed meanwhile is not returned (its recheck fails), so
+-- its session is released here; one completing after this commit reads has_successor and stays unreleased, and
+-- release.sql never makes a second delivery of a session due.
+WITH flagged AS (
+    UPDATE gateway_event_deliveries h SET has_successor = true
+    WHERE h.subscription_id = $1 AND h.subject = ANY ($2::uuid[]) AND h.state = 'pending'
+      AND h.next_attempt_at IS NOT NULL
+    RETURNING h.subject
+), heads AS (
+    SELECT DISTINCT ON (w.subject) w.id, w.subject
+    FROM gateway_event_deliveries w
+    WHERE w.subscription_id = $1 AND w.subject = ANY ($2::uuid[]) AND w.state = 'pending'
+      AND w.next_attempt_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM flagged f WHERE f.subject = w.subject)
+    ORDER BY w.subject, w.event_id
+)
+UPDATE gateway_event_deliveries d SET next_attempt_at = now(),
+    has_successor = EXISTS (SELECT 1 FROM gateway_event_deliveries w
+                            WHERE w.subscription_id = d.subscription_id AND w.subject = d.subject
+                              AND w.state = 'pending' AND w.next_attempt_at IS NULL AND w.id <> d.id)
+FROM heads h WHERE d.id = h.id

@@ -23,7 +23,7 @@ WITH sub AS (
     SELECT $1, p.id, p.subject, CASE WHEN p.subject IS NULL THEN now() END FROM picked p
     ON CONFLICT (subscription_id, event_id) DO UPDATE
         SET state = 'pending', next_attempt_at = CASE WHEN excluded.subject IS NULL THEN now() END,
-            released = true, created_at = now(), finished_at = NULL
+            released = true, has_successor = false, created_at = now(), finished_at = NULL
         WHERE gateway_event_deliveries.state <> 'pending'
     RETURNING subject
 )

@@ -5,4 +5,5 @@ DROP INDEX IF EXISTS gateway_event_deliveries_unreleased;
 UPDATE gateway_event_deliveries SET next_attempt_at = now() WHERE next_attempt_at IS NULL;
 ALTER TABLE gateway_event_deliveries
     DROP COLUMN IF EXISTS released,
+    DROP COLUMN IF EXISTS has_successor,
     ALTER COLUMN next_attempt_at SET NOT NULL;
