@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.conversation.dto.CustomerResponse;
@@ -86,9 +87,9 @@ public class CustomerResource {
             + "kept for messages not stored yet. Streamed (chunked), messages read a page at a time.")
     @APIResponse(responseCode = "200", description = "The export", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CustomerExportDocument.class)))
     @APIResponse(responseCode = "404", description = "Unknown id")
-    public Multi<String> export(@PathParam("id") UUID id) {
-        // Written as the chunks come, not as a JSON array of them.
-        return RestMulti.fromMultiData(customers.export(id)).encodeAsJsonArray(false).build();
+    public Multi<Buffer> export(@PathParam("id") UUID id) {
+        // Bytes written as the chunks come (a String would be JSON-quoted, and the chunks wrapped in an array).
+        return RestMulti.fromMultiData(customers.export(id).map(Buffer::buffer)).encodeAsJsonArray(false).build();
     }
 
     /** OpenAPI schema of a customer page. */

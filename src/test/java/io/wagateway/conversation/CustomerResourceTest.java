@@ -166,6 +166,7 @@ class CustomerResourceTest {
         String body = given().header("Authorization", admin()).get("/api/v1/customers/" + id + "/export")
                 .then().statusCode(200).contentType("application/json").extract().asString();
 
+        assertThat(body).startsWith("{\"exportedAt\"");
         JsonPath doc = JsonPath.from(body);
         assertThat(doc.getString("customer.id")).isEqualTo(id);
         assertThat(doc.getString("customer.waId")).isEqualTo(phone);
