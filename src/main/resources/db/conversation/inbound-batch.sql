@@ -12,6 +12,7 @@
 -- Deleted conversations (tombstones, V5) as in inbound-message.sql, whose header says why this is safe against a
 -- racing deletion: tombstoned wamids are not fresh; a customer's profile is upserted (and locked) only when one
 -- of their messages is newer than conversation_deleted_at, and only such messages are admitted.
+-- Erased customers (V8) as in inbound-message.sql.
 WITH input AS (
     SELECT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
@@ -21,6 +22,9 @@ WITH input AS (
     SELECT * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
       AND NOT EXISTS (SELECT 1 FROM whatsapp_deleted_messages d WHERE d.message_id = i.wamid)
+      AND NOT EXISTS (SELECT 1 FROM whatsapp_erased_customers e
+                      WHERE e.wa_id_hash IN (gateway_erasure_hash(i.wa_id), gateway_erasure_hash(i.phone_number))
+                        AND e.erased_at >= i.ts)
 ), before AS (
     SELECT wa_id, display_name FROM customer_profiles WHERE wa_id IN (SELECT wa_id FROM fresh)
 ), profile AS (

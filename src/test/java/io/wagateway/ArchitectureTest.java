@@ -30,7 +30,8 @@ class ArchitectureTest {
     private static final Path SQL = Path.of("src/main/resources/db");
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.wagateway\\.([a-z]+)\\.");
     private static final Set<String> CONVERSATION_TABLES = Set.of("customer_profiles", "whatsapp_sessions",
-            "whatsapp_messages", "whatsapp_pending_statuses", "whatsapp_deleted_messages");
+            "whatsapp_messages", "whatsapp_pending_statuses", "whatsapp_deleted_messages", "whatsapp_erased_customers",
+            "whatsapp_erased_messages");
     private static final Pattern SQL_WRITE = Pattern.compile(
             "(?i)\\b(insert\\s+into|update|delete\\s+from)\\s+(" + String.join("|", CONVERSATION_TABLES) + ")\\b");
     private static final Pattern PANACHE_WRITE = Pattern.compile(

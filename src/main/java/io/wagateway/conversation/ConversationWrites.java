@@ -3,6 +3,7 @@ package io.wagateway.conversation;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +47,8 @@ public class ConversationWrites {
     private final String purgePending = SqlFiles.load("conversation/purge-pending-statuses.sql");
     private final String purgeMessageTombstones = SqlFiles.load("conversation/purge-message-tombstones.sql");
     private final String purgeCustomerTombstones = SqlFiles.load("conversation/purge-customer-tombstones.sql");
+    private final String purgeErasedCustomers = SqlFiles.load("conversation/purge-erased-customers.sql");
+    private final String purgeErasedMessages = SqlFiles.load("conversation/purge-erased-messages.sql");
 
     /** One inbound message; true when stored, false when its wamid was stored before. */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
@@ -144,6 +147,16 @@ public class ConversationWrites {
         return purge(client, purgeCustomerTombstones, cutoff, limit);
     }
 
+    /** Drops up to {@code limit} tombstones of customers erased before {@code cutoff}, oldest first; how many. */
+    public Uni<Integer> purgeErasedCustomers(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgeErasedCustomers, cutoff, limit);
+    }
+
+    /** Drops up to {@code limit} hashed wamids of messages erased before {@code cutoff}, oldest first; how many. */
+    public Uni<Integer> purgeErasedMessages(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgeErasedMessages, cutoff, limit);
+    }
+
     private static Uni<Integer> purge(SqlClient client, String sql, OffsetDateTime cutoff, int limit) {
         return client.preparedQuery(sql).execute(Tuple.of(cutoff, limit)).map(rows -> rows.rowCount());
     }
@@ -181,6 +194,9 @@ public class ConversationWrites {
     private final String markDeletion = SqlFiles.load("conversation/session-delete-mark.sql");
     private final String lockSession = SqlFiles.load("conversation/session-lock.sql");
     private final String deleteSession = SqlFiles.load("conversation/session-delete.sql");
+    private final String lockCustomer = SqlFiles.load("conversation/customer-erase-lock.sql");
+    private final String lockCustomerSessions = SqlFiles.load("conversation/customer-erase-sessions.sql");
+    private final String eraseCustomer = SqlFiles.load("conversation/customer-erase.sql");
 
     private final Pool pool;
     private final EventSignal events;
@@ -241,6 +257,40 @@ public class ConversationWrites {
                         : tx.preparedQuery(lockSession).execute(session)
                                 .chain(() -> tx.preparedQuery(deleteSession).execute(session))
                                 .map(deleted -> deleted.rowCount() > 0))))
+                .invoke(events::committed);
+    }
+
+    /** What an erasure removed: the customer and their sessions' ids. */
+    public record Erased(UUID customerId, List<UUID> sessionIds) {
+    }
+
+    /**
+     * Erases a customer in one transaction: their profile, sessions, messages, pending statuses and the event-log
+     * entries of their sessions, keeping only hashed tombstones (so that Meta's retries of what was erased are not
+     * stored again) and appending whatsapp.customer.erased. Locks in the ingest's order: the profile row, then the
+     * session rows; the wamids are read once those are locked. Null when there is no such customer.
+     */
+    public Uni<Erased> eraseCustomer(UUID id) {
+        Tuple customer = Tuple.of(id);
+        return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(lockCustomer).execute(customer)
+                .chain(profile -> {
+                    if (!profile.iterator().hasNext()) {
+                        return Uni.createFrom().<Erased> nullItem();
+                    }
+                    Tuple keys = Tuple.of(id, profile.iterator().next().getString("wa_id"));
+                    return tx.preparedQuery(lockCustomerSessions).execute(keys)
+                            .chain(() -> tx.preparedQuery(eraseCustomer).execute(keys))
+                            .map(rows -> {
+                                List<UUID> sessions = new ArrayList<>();
+                                for (Row row : rows) {
+                                    UUID session = row.getUUID("session_id");
+                                    if (session != null) {
+                                        sessions.add(session);
+                                    }
+                                }
+                                return new Erased(id, List.copyOf(sessions));
+                            });
+                })))
                 .invoke(events::committed);
     }
 }

@@ -13,10 +13,11 @@ public final class EventType {
     public static final String SESSION_UPDATED = "whatsapp.session.updated";
     public static final String SESSION_DELETED = "whatsapp.session.deleted";
     public static final String CUSTOMER_UPDATED = "whatsapp.customer.updated";
+    public static final String CUSTOMER_ERASED = "whatsapp.customer.erased";
 
     /** Every type a subscription or a reader of the feed may name. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_SENT, MESSAGE_STATUS, SESSION_UPDATED,
-            SESSION_DELETED, CUSTOMER_UPDATED);
+            SESSION_DELETED, CUSTOMER_UPDATED, CUSTOMER_ERASED);
 
     private EventType() {
     }

@@ -40,6 +40,10 @@ final class ModuleObjects {
             "gateway_delivery_attempts_id_seq",
             // V7
             "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session",
+            // V8
+            "customer_profiles_created_at_id_idx", "gateway_erasure_hash", "whatsapp_erased_customers",
+            "whatsapp_erased_customers_pkey", "whatsapp_erased_customers_erased_at_idx", "whatsapp_erased_messages",
+            "whatsapp_erased_messages_pkey", "whatsapp_erased_messages_erased_at_idx",
             // V10
             "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription");
 

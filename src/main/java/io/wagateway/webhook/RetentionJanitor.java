@@ -3,6 +3,7 @@ package io.wagateway.webhook;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -22,7 +23,7 @@ import io.wagateway.conversation.ConversationWrites;
 /**
  * Drops what the webhook keeps only for a while, once an hour on every replica (idempotent): statuses kept for
  * messages that never appeared ({@code pending-status-retention}), dead letters ({@code dead-letter-retention})
- * and the tombstones of deleted conversations ({@code stale-after} plus one period, for clocks that differ
+ * and the tombstones of deleted conversations and erased customers ({@code stale-after} plus one period, for clocks that differ
  * between replicas: any message a purged tombstone would refuse is then refused as stale). Only schedules: the
  * statements belong to the tables' writers ({@link ConversationWrites}, {@link DeadLetterWriter}); each drops a
  * bounded batch, oldest first, so that a backlog never becomes one long delete.
@@ -64,8 +65,12 @@ public class RetentionJanitor {
         deadLetters = new Purge("dead letter(s)", config::deadLetterRetention, deadLetterWriter::purge);
         tombstones = List.of(
                 new Purge("tombstone(s) of deleted messages", tombstoneAge, writes::purgeMessageTombstones),
-                new Purge("customer tombstone(s)", tombstoneAge, writes::purgeCustomerTombstones));
-        purges = List.of(pendingStatuses, deadLetters, tombstones.get(0), tombstones.get(1));
+                new Purge("customer tombstone(s)", tombstoneAge, writes::purgeCustomerTombstones),
+                new Purge("tombstone(s) of erased customers", tombstoneAge, writes::purgeErasedCustomers),
+                new Purge("tombstone(s) of erased messages", tombstoneAge, writes::purgeErasedMessages));
+        List<Purge> all = new ArrayList<>(List.of(pendingStatuses, deadLetters));
+        all.addAll(tombstones);
+        purges = List.copyOf(all);
     }
 
     void start(@Observes StartupEvent event) {
@@ -101,10 +106,13 @@ public class RetentionJanitor {
         return purge(deadLetters, BATCH);
     }
 
-    /** Both kinds of tombstone, {@code batchSize} rows per statement; how many were dropped. */
+    /** Every kind of tombstone, {@code batchSize} rows per statement; how many were dropped. */
     Uni<Long> purgeTombstones(int batchSize) {
-        return purge(tombstones.get(0), batchSize)
-                .chain(messages -> purge(tombstones.get(1), batchSize).map(customers -> messages + customers));
+        Uni<Long> chain = Uni.createFrom().item(0L);
+        for (Purge purge : tombstones) {
+            chain = chain.chain(dropped -> purge(purge, batchSize).map(count -> dropped + count));
+        }
+        return chain;
     }
 
     private Uni<Long> purge(Purge purge, int batchSize) {
