@@ -39,7 +39,10 @@ final class ModuleObjects {
             "gateway_event_deliveries_subscription_id_event_id_key", "gateway_delivery_attempts_pkey",
             "gateway_delivery_attempts_id_seq",
             // V7
-            "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session");
+            "gateway_json_time", "gateway_event_message", "gateway_event_customer", "gateway_event_session",
+            // V9
+            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
+            "gateway_audit_log", "gateway_audit_log_pkey", "gateway_audit_log_id_seq", "gateway_audit_log_at_idx");
 
     private ModuleObjects() {
     }

@@ -1,0 +1,4 @@
+-- Undoes V9__data_lifecycle.sql: the audit log, the message retention index and the retention overrides.
+DROP TABLE IF EXISTS gateway_audit_log;
+DROP INDEX IF EXISTS whatsapp_messages_retention_idx;
+DROP TABLE IF EXISTS gateway_retention_overrides;
