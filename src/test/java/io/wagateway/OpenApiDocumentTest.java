@@ -92,6 +92,10 @@ class OpenApiDocumentTest {
     private static final Map<String, String> ERRORS = Map.ofEntries(
             Map.entry("POST /api/v1/messages", "400 401 409 422 502 504"),
             Map.entry("POST /api/v1/messages/{wamid}/read", "401 404 409 502"),
+            Map.entry("GET /api/v1/retention", "401"),
+            Map.entry("GET /api/v1/retention/{phoneNumberId}", "400 401 404"),
+            Map.entry("PUT /api/v1/retention/{phoneNumberId}", "400 401"),
+            Map.entry("DELETE /api/v1/retention/{phoneNumberId}", "400 401 404"),
             Map.entry("GET /api/v1/sessions", "400 401"),
             Map.entry("DELETE /api/v1/sessions/{id}", "401 404"),
             Map.entry("GET /api/v1/sessions/{id}", "401 404"),
