@@ -1,5 +1,6 @@
 package io.wagateway.conversation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,6 +50,7 @@ public class ConversationWrites {
     private final String purgeCustomerTombstones = SqlFiles.load("conversation/purge-customer-tombstones.sql");
     private final String purgeErasedCustomers = SqlFiles.load("conversation/purge-erased-customers.sql");
     private final String purgeErasedMessages = SqlFiles.load("conversation/purge-erased-messages.sql");
+    private final String purgeExpiredMessages = SqlFiles.load("conversation/purge-expired-messages.sql");
 
     /** One inbound message; true when stored, false when its wamid was stored before. */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
@@ -155,6 +157,22 @@ public class ConversationWrites {
     /** Drops up to {@code limit} hashed wamids of messages erased before {@code cutoff}, oldest first; how many. */
     public Uni<Integer> purgeErasedMessages(SqlClient client, OffsetDateTime cutoff, int limit) {
         return purge(client, purgeErasedMessages, cutoff, limit);
+    }
+
+    /** How many rows one batch of message retention dropped, per table. */
+    public record ExpiredMessages(long messages, long pendingStatuses) {
+    }
+
+    /**
+     * Drops up to {@code limit} messages older than their number's retention override or else
+     * {@code defaultRetention} (null: only numbers with an override), oldest first, with their pending statuses.
+     */
+    public Uni<ExpiredMessages> purgeExpiredMessages(SqlClient client, Duration defaultRetention, int limit) {
+        Long seconds = defaultRetention == null ? null : defaultRetention.toSeconds();
+        return client.preparedQuery(purgeExpiredMessages).execute(Tuple.of(seconds, limit)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new ExpiredMessages(row.getLong("messages"), row.getLong("pending_statuses"));
+        });
     }
 
     private static Uni<Integer> purge(SqlClient client, String sql, OffsetDateTime cutoff, int limit) {

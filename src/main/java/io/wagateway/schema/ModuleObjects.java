@@ -45,7 +45,9 @@ final class ModuleObjects {
             "whatsapp_erased_customers_pkey", "whatsapp_erased_customers_erased_at_idx", "whatsapp_erased_messages",
             "whatsapp_erased_messages_pkey", "whatsapp_erased_messages_erased_at_idx",
             // V10
-            "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription");
+            "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription",
+            // V9
+            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx");
 
     private ModuleObjects() {
     }
