@@ -112,6 +112,8 @@ class OpenApiDocumentTest {
             Map.entry("PATCH /api/v1/settings/{id}", "400 401 404 409"),
             Map.entry("PUT /api/v1/settings/{id}", "400 401 404 409"),
             Map.entry("GET /api/v1/subscriptions/{id}/deliveries", "400 401 404"),
+            Map.entry("GET /api/v1/events", "400 401"),
+            Map.entry("GET /api/v1/events/stream", "400 401 503"),
             Map.entry("POST /api/v1/subscriptions/{id}/replay", "400 401 404"),
             Map.entry("GET /webhooks/whatsapp", "400 403"),
             Map.entry("POST /webhooks/whatsapp", "400 401 408 413 503"));

@@ -36,8 +36,8 @@ public class EventStreams {
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final Duration READ_RETRY = Duration.ofMillis(200);
     private static final int READ_ATTEMPTS = 5;
-    /** Marks the end of a stream; never written. */
-    private static final List<Item> END = List.of();
+    /** Marks the end of a stream; never written. Its own instance: compared by identity, unlike List.of(). */
+    private static final List<Item> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     /** One thing to write: an event (its id, type and CloudEvent JSON on one line) or a keep-alive comment. */
     public record Item(String id, String type, String json) {
