@@ -216,7 +216,9 @@ class TombstoneTest {
         // Two rows per statement: the five old wamids take three.
         long purged = janitor.purgeTombstones(2).await().atMost(Duration.ofSeconds(30));
 
-        assertThat(purged).isGreaterThanOrEqualTo(6);
+        // the janitor's own run (a minute after start, then hourly) may have dropped them just before this call;
+        // otherwise this call dropped them all, in batches of two
+        assertThat(purged == 0 || purged >= 6).as("dropped %d", purged).isTrue();
         assertThat(Sql.count("select count(*) from whatsapp_deleted_messages where message_id like ?", prefix + "%"))
                 .isEqualTo(1);
         assertThat(Sql.count("select count(*) from whatsapp_deleted_messages where message_id = ?", prefix + "recent"))
