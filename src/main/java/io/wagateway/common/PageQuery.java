@@ -11,7 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 /** The paging parameters of every list endpoint ({@code @Valid @BeanParam}): where to start and how many. */
 public class PageQuery {
 
-    private static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
+    /** The message of a page size out of range (also for the lists with their own cursor). */
+    public static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
 
     @QueryParam("cursor")
     @Parameter(description = "nextCursor of the previous page", schema = @Schema(type = SchemaType.STRING))

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.wagateway.common.BoundedBatches;
 import io.wagateway.common.SqlFiles;
 
 /**
@@ -120,7 +121,7 @@ public class Deliveries {
                     // dispatchers claim, their streams read on (EventNotifications)
                     return events == 0 && done.released() == 0 ? Uni.createFrom().item(done)
                             : tx.query("SELECT pg_notify('" + EventNotifications.CHANNEL + "', '"
-                                    + EventNotifications.NUMBERED + "')").execute()
+                                    + (events > 0 ? EventNotifications.NUMBERED : "released") + "')").execute()
                                     .replaceWith(done);
                 });
             });
@@ -228,16 +229,9 @@ public class Deliveries {
 
     /** Drops numbered events older than {@code cutoff} in bounded batches; how many. */
     public Uni<Long> purge(Instant cutoff) {
-        return purgeBatch(utc(cutoff), 0, 0L);
-    }
-
-    private Uni<Long> purgeBatch(OffsetDateTime cutoff, int round, long dropped) {
-        return pool.preparedQuery(retention).execute(Tuple.of(cutoff, RETENTION_BATCH)).chain(rows -> {
-            long total = dropped + rows.rowCount();
-            return rows.rowCount() < RETENTION_BATCH || round + 1 >= RETENTION_MAX_BATCHES
-                    ? Uni.createFrom().item(total)
-                    : purgeBatch(cutoff, round + 1, total);
-        });
+        OffsetDateTime at = utc(cutoff);
+        return BoundedBatches.untilShort(() -> pool.preparedQuery(retention).execute(Tuple.of(at, RETENTION_BATCH))
+                .map(rows -> (long) rows.rowCount()), RETENTION_BATCH, RETENTION_MAX_BATCHES);
     }
 
     private static OffsetDateTime utc(Instant instant) {

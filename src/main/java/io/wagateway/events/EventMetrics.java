@@ -1,6 +1,5 @@
 package io.wagateway.events;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +72,7 @@ public class EventMetrics {
         read.forEach((id, values) -> {
             Backlog backlog = backlogs.computeIfAbsent(id, this::register);
             backlog.pending = values.pending();
-            backlog.lagSeconds = Duration.ofMillis(values.oldestMillis()).toMillis() / 1000.0;
+            backlog.lagSeconds = values.oldestMillis() / 1000.0;
         });
         backlogs.keySet().removeIf(id -> {
             if (read.containsKey(id)) {

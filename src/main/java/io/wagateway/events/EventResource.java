@@ -31,6 +31,7 @@ import io.smallrye.mutiny.Uni;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.FieldError;
 import io.wagateway.common.InvalidInputException;
+import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
@@ -46,7 +47,6 @@ public class EventResource {
     private final EventLog log;
     private final EventStreams streams;
 
-    private static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
     static final String LAST_EVENT_ID = "Last-Event-ID";
     static final String KEEP_ALIVE = "keep-alive";
 
@@ -65,7 +65,7 @@ public class EventResource {
             @Parameter(description = "Only events after this event id (default: from the oldest kept)", schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String after,
             @Parameter(description = "Comma-separated event types (default: every type)") @QueryParam("types") String types,
             @Parameter(description = "Only events of this business phone number id") @QueryParam("phoneNumberId") String phoneNumberId,
-            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = LIMIT_RANGE) Integer limit) {
+            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = PageQuery.LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = PageQuery.LIMIT_RANGE) Integer limit) {
         long from = afterParam(after);
         List<String> typeList = typesParam(types);
         int size = limit == null ? Cursor.DEFAULT_LIMIT : limit;

@@ -54,8 +54,6 @@ import io.wagateway.security.OpenApiDefinition;
 @APIResponse(responseCode = "401", description = "No or invalid admin API key")
 public class SubscriptionResource {
 
-    private static final String LIMIT_RANGE = "must be between 1 and " + Cursor.MAX_LIMIT;
-
     private final SubscriptionService service;
     private final DeliveryService deliveries;
     private final Links links;
@@ -126,7 +124,7 @@ public class SubscriptionResource {
     public Uni<PageResponse<DeliveryAttemptResponse>> deliveries(@PathParam("id") UUID id,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "Only the attempts of this event") @QueryParam("eventId") @PositiveOrZero Long eventId,
-            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = LIMIT_RANGE) Integer limit) {
+            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = PageQuery.LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = PageQuery.LIMIT_RANGE) Integer limit) {
         return deliveries.attempts(id, cursor, eventId, limit == null ? Cursor.DEFAULT_LIMIT : limit);
     }
 

@@ -15,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wagateway.common.BoundedBatches;
 import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.ConversationWrites.ExpiredMessages;
 
@@ -80,16 +81,8 @@ public class MessageRetention {
 
     /** A run with this default retention (null: overrides only) and batch size. */
     Uni<Long> run(Duration defaultRetention, int batchSize) {
-        return batch(defaultRetention, batchSize, 0, 0L);
-    }
-
-    private Uni<Long> batch(Duration defaultRetention, int size, int round, long dropped) {
-        return writes.purgeExpiredMessages(pool, defaultRetention, size).chain(expired -> {
-            count(expired);
-            long total = dropped + expired.messages();
-            return expired.messages() < size || round + 1 >= MAX_BATCHES ? Uni.createFrom().item(total)
-                    : batch(defaultRetention, size, round + 1, total);
-        });
+        return BoundedBatches.untilShort(() -> writes.purgeExpiredMessages(pool, defaultRetention, batchSize)
+                .invoke(this::count).map(ExpiredMessages::messages), batchSize, MAX_BATCHES);
     }
 
     private void count(ExpiredMessages expired) {

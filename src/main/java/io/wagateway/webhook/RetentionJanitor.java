@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.wagateway.common.BoundedBatches;
 import io.wagateway.conversation.ConversationWrites;
 
 /**
@@ -117,14 +118,7 @@ public class RetentionJanitor {
 
     private Uni<Long> purge(Purge purge, int batchSize) {
         OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(purge.age().get());
-        return batch(purge, cutoff, batchSize, 0, 0L);
-    }
-
-    private Uni<Long> batch(Purge purge, OffsetDateTime cutoff, int batchSize, int round, long dropped) {
-        return purge.statement().drop(pool, cutoff, batchSize).chain(count -> {
-            long total = dropped + count;
-            return count < batchSize || round + 1 >= MAX_BATCHES ? Uni.createFrom().item(total)
-                    : batch(purge, cutoff, batchSize, round + 1, total);
-        });
+        return BoundedBatches.untilShort(() -> purge.statement().drop(pool, cutoff, batchSize).map(Integer::longValue),
+                batchSize, MAX_BATCHES);
     }
 }
