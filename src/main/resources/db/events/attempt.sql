@@ -18,10 +18,10 @@ WITH outcome AS (
         released = o.state = 'pending' OR d.subject IS NULL OR NOT d.has_successor
     FROM outcome o
     WHERE d.id = o.id AND d.attempts = o.attempt AND d.state = 'pending'
-    RETURNING d.id, d.subscription_id
+    RETURNING d.id, d.subscription_id, d.event_id
 )
-INSERT INTO gateway_delivery_attempts (delivery_id, subscription_id, attempt, status_code, error, duration_ms,
+INSERT INTO gateway_delivery_attempts (delivery_id, subscription_id, event_id, attempt, status_code, error, duration_ms,
                                        next_attempt_at)
-SELECT f.id, f.subscription_id, o.attempt, o.status_code, o.error, o.duration_ms, o.next_attempt_at
+SELECT f.id, f.subscription_id, f.event_id, o.attempt, o.status_code, o.error, o.duration_ms, o.next_attempt_at
 FROM finished f JOIN outcome o ON o.id = f.id
 RETURNING delivery_id

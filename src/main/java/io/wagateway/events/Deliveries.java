@@ -21,9 +21,10 @@ import io.wagateway.common.BoundedBatches;
 import io.wagateway.common.SqlFiles;
 
 /**
- * The statements of dispatch: numbering committed events and fanning them out to subscriptions, claiming due
- * deliveries, recording attempts, and retention. The one writer of {@code gateway_event_deliveries},
- * {@code gateway_delivery_attempts} and {@code gateway_event_sequencer}.
+ * The statements of dispatch: numbering committed events, reading and moving each subscription's cursor, handing
+ * events over to delivery rows, claiming due deliveries, recording attempts, and retention. The one writer of
+ * {@code gateway_event_deliveries}, {@code gateway_delivery_attempts}, {@code gateway_subscription_cursors} and
+ * {@code gateway_event_sequencer}.
  */
 @ApplicationScoped
 public class Deliveries {
@@ -44,11 +45,39 @@ public class Deliveries {
     }
 
     /**
-     * What one sequencing run did: events numbered, deliveries fanned out, waiting deliveries released.
+     * What one sequencing run did: events numbered, finished deliveries looked at, waiting deliveries released.
      * {@code busy}: work waits but another replica holds the sequencer (try again shortly).
      */
-    public record Sequenced(boolean busy, long events, long deliveries, long finished, long released) {
-        static final Sequenced IDLE = new Sequenced(false, 0, 0, 0, 0);
+    public record Sequenced(boolean busy, long events, long finished, long released) {
+        static final Sequenced IDLE = new Sequenced(false, 0, 0, 0);
+    }
+
+    /** A subscription's cursor as this replica took or renewed it. */
+    public record Cursor(UUID subscriptionId, long eventId) {
+    }
+
+    /** An event read from a cursor; {@code held}: its session has a pending delivery row to queue behind. */
+    public record CursorEvent(CloudEvent event, boolean held) {
+    }
+
+    /**
+     * A page read from a cursor: the subscription's current url, secret and state, the events matching it, and the
+     * last id scanned (null: nothing new).
+     */
+    public record CursorPage(String url, String encryptedSecret, boolean active, Long scannedTo,
+            List<CursorEvent> events) {
+    }
+
+    /** A first attempt from a cursor answered 2xx, for the attempt log. */
+    public record FirstAttempt(long eventId, int status, long durationMillis) {
+    }
+
+    /**
+     * An event handed over from a cursor to a delivery row: with {@code retryAt} when its first attempt failed
+     * (answer {@code status} or {@code error}), else not tried yet.
+     */
+    public record Handover(long eventId, UUID subject, Instant retryAt, Integer status, String error,
+            long durationMillis) {
     }
 
     /** One attempt's outcome to record. */
@@ -82,6 +111,11 @@ public class Deliveries {
     private final String lock = SqlFiles.load("events/sequencer-lock.sql");
     private final String sequence = SqlFiles.load("events/sequence.sql");
     private final String claim = SqlFiles.load("events/claim.sql");
+    private final String cursorClaim = SqlFiles.load("events/cursor-claim.sql");
+    private final String cursorRelease = SqlFiles.load("events/cursor-release.sql");
+    private final String cursorPage = SqlFiles.load("events/cursor-page.sql");
+    private final String cursorAdvance = SqlFiles.load("events/cursor-advance.sql");
+    private final String park = SqlFiles.load("events/park.sql");
     private final String release = SqlFiles.load("events/release.sql");
     private final String attempt = SqlFiles.load("events/attempt.sql");
     private final String replay = SqlFiles.load("events/replay.sql");
@@ -98,25 +132,23 @@ public class Deliveries {
     }
 
     /**
-     * Numbers up to {@link #SEQUENCE_BATCH} committed events and creates their deliveries, then releases the next
-     * delivery of sessions whose head finished, in one transaction holding the sequencer.
+     * Numbers up to {@link #SEQUENCE_BATCH} committed events, then releases the next delivery of sessions whose head
+     * finished, in one transaction holding the sequencer.
      */
     public Uni<Sequenced> sequence() {
         return pool.withTransaction(tx -> tx.preparedQuery(lock).execute().chain(locked -> {
             Row state = locked.iterator().next();
             Long lastId = state.getLong("last_id");
             if (lastId == null) {
-                return Uni.createFrom().item(state.getBoolean("waiting") ? new Sequenced(true, 0, 0, 0, 0)
+                return Uni.createFrom().item(state.getBoolean("waiting") ? new Sequenced(true, 0, 0, 0)
                         : Sequenced.IDLE);
             }
             return tx.preparedQuery(sequence).execute(Tuple.of(lastId, SEQUENCE_BATCH)).chain(numbered -> {
                 Row row = numbered.iterator().next();
                 long events = row.getLong("events");
-                long fanned = row.getLong("deliveries");
                 return tx.preparedQuery(release).execute(Tuple.of(RELEASE_BATCH)).chain(releasedRows -> {
                     Row r = releasedRows.iterator().next();
-                    Sequenced done = new Sequenced(false, events, fanned, r.getLong("finished"),
-                            r.getLong("released"));
+                    Sequenced done = new Sequenced(false, events, r.getLong("finished"), r.getLong("released"));
                     // every replica learns of the numbered events and released deliveries when this commits: their
                     // dispatchers claim, their streams read on (EventNotifications)
                     return events == 0 && done.released() == 0 ? Uni.createFrom().item(done)
@@ -139,6 +171,89 @@ public class Deliveries {
             }
             return out;
         });
+    }
+
+    /** Takes or renews the cursors no live replica holds, for {@code leaseMillis}; the ones this replica holds. */
+    public Uni<List<Cursor>> claimCursors(UUID dispatcher, long leaseMillis) {
+        return pool.preparedQuery(cursorClaim).execute(Tuple.of(dispatcher, leaseMillis)).map(rows -> {
+            List<Cursor> out = new ArrayList<>();
+            for (Row row : rows) {
+                out.add(new Cursor(row.getUUID("subscription_id"), row.getLong("cursor_event_id")));
+            }
+            return out;
+        });
+    }
+
+    /** Gives up this replica's cursors (shutdown), so that another replica takes them at once. */
+    public Uni<Void> releaseCursors(UUID dispatcher) {
+        return pool.preparedQuery(cursorRelease).execute(Tuple.of(dispatcher)).replaceWithVoid();
+    }
+
+    /** The subscription's events after {@code afterId}, scanning at most {@code limit}; null when it is gone. */
+    public Uni<CursorPage> readCursor(UUID subscriptionId, long afterId, int limit) {
+        return pool.preparedQuery(cursorPage).execute(Tuple.of(subscriptionId, afterId, limit)).map(rows -> {
+            CursorPage page = null;
+            List<CursorEvent> events = new ArrayList<>();
+            for (Row row : rows) {
+                if (page == null) {
+                    page = new CursorPage(row.getString("url"), row.getString("secret"), row.getBoolean("is_active"),
+                            row.getLong("scanned_to"), events);
+                }
+                if (row.getLong("event_id") != null) {
+                    events.add(new CursorEvent(log.toCloudEvent(row, "event_id"), row.getBoolean("held")));
+                }
+            }
+            return page;
+        });
+    }
+
+    /**
+     * Logs first attempts answered 2xx and moves the cursor to {@code cursor}, fenced by this replica's lease;
+     * false when another replica holds the cursor now.
+     */
+    public Uni<Boolean> advance(UUID subscriptionId, UUID dispatcher, long cursor, List<FirstAttempt> attempts) {
+        int n = attempts.size();
+        Long[] events = new Long[n];
+        Integer[] statuses = new Integer[n], durations = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            FirstAttempt a = attempts.get(i);
+            events[i] = a.eventId();
+            statuses[i] = a.status();
+            durations[i] = (int) Math.min(Integer.MAX_VALUE, a.durationMillis());
+        }
+        return pool.preparedQuery(cursorAdvance)
+                .execute(Tuple.tuple().addUUID(subscriptionId).addUUID(dispatcher).addLong(cursor)
+                        .addArrayOfLong(events).addArrayOfInteger(statuses).addArrayOfInteger(durations))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * Hands events read from the subscription's cursor over to delivery rows, queued per session behind its earlier
+     * pending deliveries, in one transaction holding the sequencer (see park.sql); how many rows it made.
+     */
+    public Uni<Long> handOver(UUID subscriptionId, List<Handover> events) {
+        int n = events.size();
+        Long[] ids = new Long[n];
+        UUID[] subjects = new UUID[n];
+        OffsetDateTime[] retries = new OffsetDateTime[n];
+        Integer[] statuses = new Integer[n], durations = new Integer[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            Handover h = events.get(i);
+            ids[i] = h.eventId();
+            subjects[i] = h.subject();
+            retries[i] = h.retryAt() == null ? null : utc(h.retryAt());
+            statuses[i] = h.status();
+            errors[i] = h.error();
+            durations[i] = (int) Math.min(Integer.MAX_VALUE, h.durationMillis());
+        }
+        return pool.withTransaction(tx -> tx.query("SELECT last_id FROM gateway_event_sequencer FOR UPDATE").execute()
+                .chain(() -> tx.preparedQuery(park).execute(Tuple.tuple().addUUID(subscriptionId).addArrayOfLong(ids)
+                        .addArrayOfUUID(subjects).addArrayOfOffsetDateTime(retries).addArrayOfInteger(statuses)
+                        .addArrayOfString(errors).addArrayOfInteger(durations)))
+                .map(rows -> rows.iterator().next().getLong("parked"))
+                // due rows wait for a claim: every replica's dispatcher is woken when this commits
+                .call(() -> tx.query("SELECT pg_notify('" + EventNotifications.CHANNEL + "', 'handed-over')").execute()));
     }
 
     /**

@@ -3,8 +3,13 @@ package io.wagateway.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,12 +36,13 @@ import io.wagateway.common.LogThrottle;
 import io.wagateway.security.SecretCipher;
 
 /**
- * Sends the log's events to the subscriptions: numbers committed events and fans them out
- * ({@link Deliveries#sequence()}), claims due deliveries, POSTs each as a signed CloudEvent, and records the
- * outcome (any 2xx delivered; else a retry with backoff until {@code max-retry-duration}, then failed). Woken by
- * PostgreSQL notifications ({@link EventNotifications}), by this replica's commits ({@link EventSignal}), by its own
- * completions and retry timers, and by a slow safety poll. Every replica runs one unless dispatch is disabled; the
- * claims make each attempt one replica's.
+ * Sends the log's events to the subscriptions. Numbers committed events ({@link Deliveries#sequence()}); sends each
+ * subscription's events from its cursor ({@link CursorLane}, on the replica holding the cursor's lease); and claims
+ * the due delivery rows (events whose first attempt failed, the events queued behind them, replays), POSTs each as a
+ * signed CloudEvent and records the outcome (any 2xx delivered; else a retry with backoff until
+ * {@code max-retry-duration}, then failed). Woken by PostgreSQL notifications ({@link EventNotifications}), by this
+ * replica's commits ({@link EventSignal}), by its own completions and retry timers, and by a slow safety poll. Every
+ * replica runs one unless dispatch is disabled; the leases and claims make each attempt one replica's.
  */
 @ApplicationScoped
 public class EventDispatcher {
@@ -66,13 +72,23 @@ public class EventDispatcher {
     private final EventsNumbered numbered;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean claimAgain = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** This replica's name on the cursors it holds. */
+    private final UUID dispatcherId = UUID.randomUUID();
+    private final Map<UUID, CursorLane> lanes = new ConcurrentHashMap<>();
+    private final Runnable pokeLanes = () -> lanes.values().forEach(CursorLane::poke);
+    /** A lane found no free in-flight slot: the next slot given back lets the lanes go on. */
+    private volatile boolean starved;
+    private final CursorLane.Host host = new LaneHost();
     private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
     private volatile boolean stopped;
     private WebClient client;
     private long pollTimer = -1;
     private long retentionTimer = -1;
     private long backlogTimer = -1;
+    private long cursorTimer = -1;
 
     public EventDispatcher(Vertx vertx, Deliveries deliveries, SecretCipher cipher, SubscriberUrlGuard guard,
             ObjectMapper mapper, EventsConfig config, EventSignal signal, EventMetrics metrics,
@@ -99,9 +115,20 @@ public class EventDispatcher {
         // no redirects: a receiver must not be able to point the gateway at another host
         client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setConnectTimeout(timeout)
                 .setUserAgent("whatsapp-gateway-events").setMaxPoolSize(config.maxInFlight()));
-        notifications.onNotification(this::wake);
+        notifications.onNotification(payload -> {
+            if (EventNotifications.SUBSCRIPTIONS.equals(payload)) {
+                claimCursors();
+            }
+            wake();
+        });
         signal.listen(this::wake);
-        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        numbered.listen(pokeLanes);
+        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
+            wake();
+            pokeLanes.run();
+        });
+        // renewed well before the lease ends; a cursor whose holder died is taken within about a third of a lease
+        cursorTimer = vertx.setPeriodic(1L, Math.max(1_000L, config.lease().toMillis() / 3), id -> claimCursors());
         metrics.inFlight(inFlight::get);
         backlogTimer = vertx.setPeriodic(1_000L, config.pollInterval().toMillis(), id -> readBacklog());
         retentionTimer = vertx.setPeriodic(60_000L, RETENTION_PERIOD.toMillis(), id -> purge());
@@ -111,10 +138,20 @@ public class EventDispatcher {
         stopped = true;
         signal.listen(null);
         notifications.onNotification(null);
+        numbered.unlisten(pokeLanes);
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
             vertx.cancelTimer(retentionTimer);
             vertx.cancelTimer(backlogTimer);
+            vertx.cancelTimer(cursorTimer);
+            lanes.values().forEach(CursorLane::close);
+            lanes.clear();
+            // another replica goes on from the cursors at once, not after the lease (events after them are sent again)
+            try {
+                deliveries.releaseCursors(dispatcherId).await().atMost(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debugf("Cursors not given up at shutdown (taken over when their lease ends): %s", e.getMessage());
+            }
         }
         if (client != null) {
             client.close();
@@ -147,7 +184,49 @@ public class EventDispatcher {
         });
     }
 
-    /** Numbers and fans out committed events, then claims what fits in flight; true when more may be waiting. */
+    /** Takes the cursors no live replica holds and renews this replica's; drops the lanes of cursors it lost. */
+    private void claimCursors() {
+        // one claim at a time (a claim that started before a subscription was created must not drop its lane)
+        claimAgain.set(true);
+        if (stopped || !claiming.compareAndSet(false, true)) {
+            return;
+        }
+        claimAgain.set(false);
+        deliveries.claimCursors(dispatcherId, config.lease().toMillis()).eventually(() -> {
+            claiming.set(false);
+            if (claimAgain.get()) {
+                claimCursors();
+            }
+        }).subscribe().with(held -> {
+            if (stopped) {
+                return;
+            }
+            Set<UUID> ids = new HashSet<>();
+            for (Deliveries.Cursor cursor : held) {
+                ids.add(cursor.subscriptionId());
+                lanes.computeIfAbsent(cursor.subscriptionId(), id -> {
+                    CursorLane lane = new CursorLane(id, dispatcherId, cursor.eventId(), deliveries, host);
+                    vertx.runOnContext(lane::poke);
+                    return lane;
+                });
+            }
+            lanes.values().removeIf(lane -> {
+                if (ids.contains(lane.subscriptionId())) {
+                    return false;
+                }
+                lane.close();
+                return true;
+            });
+        }, failure -> {
+            long suppressed = failures.admit("cursors");
+            if (suppressed >= 0) {
+                LOG.warnf("Subscription cursors not renewed (tried again shortly; %d similar suppressed): %s",
+                        suppressed, failure.getMessage());
+            }
+        });
+    }
+
+    /** Numbers committed events, releases queued deliveries, then claims what fits in flight; true when more may wait. */
     private Uni<Boolean> round() {
         return deliveries.sequence().chain(sequenced -> {
             metrics.written(sequenced.events());
@@ -197,18 +276,23 @@ public class EventDispatcher {
 
     /** One signed POST of the delivery's event. */
     private Uni<Outcome> attempt(Deliveries.Claimed delivery) {
+        return post(delivery.subscriptionId(), delivery.url(), delivery.encryptedSecret(), delivery.event());
+    }
+
+    /** One signed POST of an event to a subscription's url. */
+    private Uni<Outcome> post(UUID subscriptionId, String url, String encryptedSecret, CloudEvent event) {
         String body;
         try {
-            body = mapper.writeValueAsString(delivery.event());
+            body = mapper.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        byte[] key = WebhookSigner.key(cipher.decrypt(delivery.encryptedSecret(), SubscriptionService.SECRET_COLUMN,
-                delivery.subscriptionId()));
+        byte[] key = WebhookSigner.key(cipher.decrypt(encryptedSecret, SubscriptionService.SECRET_COLUMN,
+                subscriptionId));
         long timestamp = Instant.now().getEpochSecond();
-        String id = delivery.event().id();
+        String id = event.id();
         String signature = WebhookSigner.sign(key, id, timestamp, body);
-        return guard.check(delivery.url()).chain(() -> client.postAbs(delivery.url())
+        return guard.check(url).chain(() -> client.postAbs(url)
                 .timeout(config.requestTimeout().toMillis())
                 .putHeader("content-type", CloudEvent.MEDIA_TYPE)
                 .putHeader(WebhookSigner.ID, id)
@@ -315,6 +399,71 @@ public class EventDispatcher {
 
         String describe() {
             return status != null ? "HTTP " + status : error;
+        }
+    }
+
+    /** The dispatcher as its cursor lanes see it. */
+    private final class LaneHost implements CursorLane.Host {
+
+        @Override
+        public boolean acquire() {
+            if (stopped) {
+                return false;
+            }
+            if (inFlight.incrementAndGet() > config.maxInFlight()) {
+                inFlight.decrementAndGet();
+                starved = true;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void release() {
+            inFlight.decrementAndGet();
+            if (starved) {
+                starved = false;
+                lanes.values().forEach(CursorLane::pump);
+                wake();
+            }
+        }
+
+        @Override
+        public Uni<Outcome> post(UUID subscriptionId, String url, String encryptedSecret, CloudEvent event) {
+            return EventDispatcher.this.post(subscriptionId, url, encryptedSecret, event);
+        }
+
+        @Override
+        public Instant retryAt() {
+            return Instant.now().plus(backoff.after(1));
+        }
+
+        @Override
+        public void counted(UUID subscriptionId, EventMetrics.Result result) {
+            metrics.attempt(subscriptionId, result);
+        }
+
+        @Override
+        public void later(long millis, Runnable action) {
+            if (!stopped) {
+                vertx.setTimer(Math.max(1, millis), id -> action.run());
+            }
+        }
+
+        @Override
+        public void wakeAt(Instant at) {
+            later(Duration.between(Instant.now(), at).toMillis(), EventDispatcher.this::wake);
+        }
+
+        @Override
+        public void closed(CursorLane lane) {
+            lane.close();
+            lanes.remove(lane.subscriptionId(), lane);
+        }
+
+        @Override
+        public String describe(Throwable failure) {
+            return EventDispatcher.describe(failure);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wagateway.events;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +30,10 @@ public class EventNotifications {
     /** Payload of the sequencer's notification. */
     static final String NUMBERED = "numbered";
 
-    private static final Runnable NOBODY = () -> {
+    /** Payload of a subscription's creation or change (its cursor may be taken or dropped). */
+    static final String SUBSCRIPTIONS = "subscriptions";
+
+    private static final Consumer<String> NOBODY = payload -> {
     };
 
     private final Vertx vertx;
@@ -37,7 +41,7 @@ public class EventNotifications {
     private final Optional<String> reactiveUrl;
     private final Optional<String> user;
     private final Optional<String> password;
-    private volatile Runnable dispatcher = NOBODY;
+    private volatile Consumer<String> dispatcher = NOBODY;
     private volatile boolean connected;
     private PgSubscriber subscriber;
 
@@ -67,7 +71,7 @@ public class EventNotifications {
             if (NUMBERED.equals(payload)) {
                 numbered.fire();
             }
-            dispatcher.run();
+            dispatcher.accept(payload);
         });
         subscriber.connect().subscribe().with(ok -> {
         }, failure -> LOG.warnf("Event notifications unavailable (%s); dispatch and streams run on their polls",
@@ -78,7 +82,7 @@ public class EventNotifications {
     private void listening() {
         connected = true;
         numbered.fire();
-        dispatcher.run();
+        dispatcher.accept(SUBSCRIPTIONS);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -88,8 +92,8 @@ public class EventNotifications {
         }
     }
 
-    /** The dispatcher registers its wake-up at startup (null: none). */
-    void onNotification(Runnable wake) {
+    /** The dispatcher registers its wake-up at startup, given each payload (null: none). */
+    void onNotification(Consumer<String> wake) {
         dispatcher = wake == null ? NOBODY : wake;
     }
 

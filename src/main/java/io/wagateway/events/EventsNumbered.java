@@ -18,6 +18,7 @@ public class EventsNumbered {
 
     private final AtomicLong firings = new AtomicLong();
     private final Set<Runnable> waiters = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
 
     /** Counter to pass to {@link #since(long)}; read it before reading the log. */
     public long firings() {
@@ -28,6 +29,16 @@ public class EventsNumbered {
     public void fire() {
         firings.incrementAndGet();
         waiters.forEach(Runnable::run);
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Runs {@code listener} at every firing until it is removed ({@link #unlisten(Runnable)}). */
+    void listen(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    void unlisten(Runnable listener) {
+        listeners.remove(listener);
     }
 
     /** Completes at the first firing after {@code seen} (at once when there was one already). */

@@ -47,7 +47,9 @@ final class ModuleObjects {
             // V10
             "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription",
             // V9
-            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx");
+            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
+            // V13
+            "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event");
 
     private ModuleObjects() {
     }
