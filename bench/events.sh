@@ -7,7 +7,7 @@
 #   c. subscriber down (503, then refused connections) while open-loop load continues, then up: drain time;
 #   d. SIGKILL of the service with a backlog pending (receiver slowed), restart on the same database, drain;
 #   then checks every acknowledged wamid's event arrived (missing, duplicates, per-session order) at the receiver
-#   and in the database (deliveries all delivered, one per event). Writes bench/out/<stamp>/events.json and,
+#   and in the database (every event has a 2xx attempt in the log, no delivery row left pending). Writes bench/out/<stamp>/events.json and,
 #   unless --no-results, bench/results/events-latest.json.
 set -Eeuo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -76,8 +76,14 @@ rctl() { curl -sf "http://127.0.0.1:$RCTL$1" || die "receiver control $1 failed"
 api() { curl -sf -X "$1" "http://127.0.0.1:$PORT/api/v1$2" -H "Authorization: Bearer $BENCH_ADMIN_KEY" \
   -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 q() { psql -X -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
-# events not numbered yet + deliveries not delivered or failed yet
-backlog() { q "SELECT (SELECT count(*) FROM gateway_events WHERE id IS NULL) + (SELECT count(*) FROM gateway_event_deliveries WHERE state = 'pending')"; }
+# events not numbered yet + matching events after an active subscription's cursor + delivery rows not delivered or
+# failed yet
+backlog() { q "SELECT (SELECT count(*) FROM gateway_events WHERE id IS NULL)
+  + (SELECT count(*) FROM gateway_subscriptions s LEFT JOIN gateway_subscription_cursors c ON c.subscription_id = s.id
+     JOIN gateway_events e ON e.id > GREATEST(COALESCE(c.cursor_event_id, 0), s.start_event_id)
+     WHERE s.is_active AND (s.event_types IS NULL OR e.type = ANY (s.event_types))
+       AND (s.phone_number_ids IS NULL OR e.phone_number_id = ANY (s.phone_number_ids)))
+  + (SELECT count(*) FROM gateway_event_deliveries WHERE state = 'pending')"; }
 # wait_drain LIMIT_S: seconds (3 decimals) until the backlog is 0, measured from the call
 wait_drain() {
   local t0 n; t0=$(date +%s%N)
@@ -97,6 +103,7 @@ stuck_state() {
   psql -X -d "$DB" >"$f" 2>&1 <<'SQL' || true
 SELECT count(*) FILTER (WHERE id IS NULL) AS unnumbered, max(id) AS max_id, max(seq) AS max_seq FROM gateway_events;
 SELECT last_id FROM gateway_event_sequencer;
+SELECT * FROM gateway_subscription_cursors;
 SELECT state, attempts > 0 AS tried, next_attempt_at <= now() AS due, count(*), min(next_attempt_at), max(next_attempt_at)
   FROM gateway_event_deliveries GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 SELECT status_code, error, count(*), max(attempted_at) FROM gateway_delivery_attempts GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10;
@@ -218,16 +225,18 @@ SELECT json_build_object(
   'events_total', (SELECT count(*) FROM gateway_events),
   'events_unnumbered', (SELECT count(*) FROM gateway_events WHERE id IS NULL),
   'events_after_boundary', (SELECT count(*) FROM gateway_events WHERE id > $BOUNDARY),
-  'deliveries_by_state', (SELECT json_object_agg(state, n) FROM (SELECT state, count(*) n FROM gateway_event_deliveries GROUP BY state) s),
-  'check_deliveries', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK'),
-  'check_delivered', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK' AND state = 'delivered'),
-  'check_events_without_delivery', (SELECT count(*) FROM gateway_events e WHERE e.id > $BOUNDARY AND NOT EXISTS
-      (SELECT 1 FROM gateway_event_deliveries d WHERE d.event_id = e.id AND d.subscription_id = '$SUB_CHECK')),
-  'check_attempts', (SELECT count(*) FROM gateway_delivery_attempts a JOIN gateway_event_deliveries d ON d.id = a.delivery_id
-      WHERE d.subscription_id = '$SUB_CHECK'),
-  'check_max_attempts', (SELECT max(attempts) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK'),
-  'ab_deliveries', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_AB'),
-  'ab_delivered', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_AB' AND state = 'delivered')
+  'delivery_rows_by_state', (SELECT json_object_agg(state, n) FROM (SELECT state, count(*) n FROM gateway_event_deliveries GROUP BY state) s),
+  'check_delivery_rows', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK'),
+  'check_pending_rows', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK' AND state <> 'delivered'),
+  'check_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_attempts
+      WHERE subscription_id = '$SUB_CHECK' AND status_code BETWEEN 200 AND 299),
+  'check_events_not_delivered', (SELECT count(*) FROM gateway_events e WHERE e.id > $BOUNDARY AND NOT EXISTS
+      (SELECT 1 FROM gateway_delivery_attempts a WHERE a.event_id = e.id AND a.subscription_id = '$SUB_CHECK'
+         AND a.status_code BETWEEN 200 AND 299)),
+  'check_attempts', (SELECT count(*) FROM gateway_delivery_attempts WHERE subscription_id = '$SUB_CHECK'),
+  'check_max_attempts', (SELECT max(attempt) FROM gateway_delivery_attempts WHERE subscription_id = '$SUB_CHECK'),
+  'ab_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_attempts
+      WHERE subscription_id = '$SUB_AB' AND status_code BETWEEN 200 AND 299)
 );
 SQL
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -13,11 +13,16 @@ WITH input AS (
         AS i(event_id, subject, retry_at, status_code, error, duration_ms)
 ), matched AS (
     SELECT i.*, row_number() OVER (PARTITION BY i.subject ORDER BY i.event_id) AS nth FROM input i
+), heads AS (
+    -- locked in id order, as attempt.sql locks the rows it records (no deadlock between the two)
+    SELECT h.id FROM gateway_event_deliveries h
+    WHERE h.subscription_id = $1 AND h.state = 'pending' AND h.next_attempt_at IS NOT NULL
+      AND h.subject IN (SELECT subject FROM matched WHERE subject IS NOT NULL)
+    ORDER BY h.id
+    FOR UPDATE
 ), flagged AS (
     UPDATE gateway_event_deliveries h SET has_successor = true
-    FROM (SELECT DISTINCT subject FROM matched WHERE subject IS NOT NULL) m
-    WHERE h.subscription_id = $1 AND h.subject = m.subject AND h.state = 'pending'
-      AND h.next_attempt_at IS NOT NULL
+    FROM heads WHERE h.id = heads.id AND h.state = 'pending' AND h.next_attempt_at IS NOT NULL
     RETURNING h.subject
 ), parked AS (
     INSERT INTO gateway_event_deliveries (subscription_id, event_id, subject, attempts, next_attempt_at,

@@ -5,10 +5,16 @@
 -- follows the flag's UPDATE, not the snapshot: a head completed meanwhile is not returned (its recheck fails), so
 -- its session is released here; one completing after this commit reads has_successor and stays unreleased, and
 -- release.sql never makes a second delivery of a session due.
-WITH flagged AS (
-    UPDATE gateway_event_deliveries h SET has_successor = true
+WITH due AS (
+    -- locked in id order, as attempt.sql locks the rows it records (no deadlock between the two)
+    SELECT h.id FROM gateway_event_deliveries h
     WHERE h.subscription_id = $1 AND h.subject = ANY ($2::uuid[]) AND h.state = 'pending'
       AND h.next_attempt_at IS NOT NULL
+    ORDER BY h.id
+    FOR UPDATE
+), flagged AS (
+    UPDATE gateway_event_deliveries h SET has_successor = true
+    FROM due WHERE h.id = due.id AND h.state = 'pending' AND h.next_attempt_at IS NOT NULL
     RETURNING h.subject
 ), heads AS (
     SELECT DISTINCT ON (w.subject) w.id, w.subject

@@ -2,7 +2,7 @@
 -- cursor (a lease), sent, and the cursor moves past them; a delivery row (gateway_event_deliveries) is written
 -- only for an event whose first attempt failed, for the events of its session behind it, and for replays. So an
 -- event answered 2xx at once costs one attempt-log row and a share of one cursor update, not a row updated several
--- times (decision 0015).
+-- times (decision 0016).
 
 -- The first event a subscription may receive is the one after start_event_id: the last id handed out when it was
 -- created or last reactivated (written by the subscription's own statements).

@@ -55,6 +55,8 @@ public class EventDispatcher {
     private static final long BUSY_RETRY_MILLIS = 50;
     /** Most outcomes recorded by one statement. */
     private static final int RECORD_BATCH = 256;
+    /** First wait before a failed recording statement is run again. */
+    private static final Duration RECORD_RETRY = Duration.ofMillis(50);
 
     private final Vertx vertx;
     private final Deliveries deliveries;
@@ -351,15 +353,19 @@ public class EventDispatcher {
         for (PendingOutcome next; batch.size() < RECORD_BATCH && (next = outcomes.poll()) != null;) {
             batch.add(next);
         }
-        deliveries.record(batch.stream().map(PendingOutcome::outcome).toList()).subscribe().with(recorded -> {
-            recording.set(false);
-            batch.forEach(p -> p.emitter().complete(recorded.contains(p.outcome().deliveryId())));
-            flushOutcomes();
-        }, failure -> {
-            recording.set(false);
-            batch.forEach(p -> p.emitter().fail(failure));
-            flushOutcomes();
-        });
+        // a statement lost to a transient error (a deadlock victim, a dropped connection) is run again: recording is
+        // idempotent (fenced by attempt number and state), and waiting for the lease would send everything again
+        deliveries.record(batch.stream().map(PendingOutcome::outcome).toList())
+                .onFailure().retry().withBackOff(RECORD_RETRY, RECORD_RETRY.multipliedBy(4)).atMost(3)
+                .subscribe().with(recorded -> {
+                    recording.set(false);
+                    batch.forEach(p -> p.emitter().complete(recorded.contains(p.outcome().deliveryId())));
+                    flushOutcomes();
+                }, failure -> {
+                    recording.set(false);
+                    batch.forEach(p -> p.emitter().fail(failure));
+                    flushOutcomes();
+                });
     }
 
     private record PendingOutcome(Deliveries.Outcome outcome, UniEmitter<? super Boolean> emitter) {

@@ -359,4 +359,68 @@ class EventDispatchTest {
                     .extractingByKey("finished_at").isNotNull();
         }
     }
+
+    @Test
+    void aCursorIsHeldByOneReplicaUntilItsLeaseEndsAndOnlyTheHolderMovesIt() {
+        String subscription = subscribe("http://127.0.0.1:9/unused", EventLogTest.newPhoneNumberId());
+        UUID id = UUID.fromString(subscription);
+        UUID other = UUID.randomUUID();
+        // this test's own replica holds every cursor: another dispatcher gets none of them while the lease runs
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                "select count(*) from gateway_subscription_cursors where subscription_id = ?::uuid "
+                        + "and dispatcher is not null",
+                subscription) == 1);
+        assertThat(deliveries.claimCursors(other, 60_000).await().atMost(WAIT))
+                .noneMatch(cursor -> cursor.subscriptionId().equals(id));
+        assertThat(deliveries.advance(id, other, Long.MAX_VALUE, List.of()).await().atMost(WAIT)).isFalse();
+        // the holder died: its lease ends, and the other takes the cursor where it was
+        long at = Sql.count("select cursor_event_id from gateway_subscription_cursors where subscription_id = ?::uuid",
+                subscription);
+        Sql.update("update gateway_subscription_cursors set dispatcher_until = now() - interval '1 second' "
+                + "where subscription_id = ?::uuid", subscription);
+        assertThat(deliveries.claimCursors(other, 60_000).await().atMost(WAIT))
+                .contains(new Deliveries.Cursor(id, at));
+        assertThat(deliveries.advance(id, other, at + 1, List.of()).await().atMost(WAIT)).isTrue();
+        assertThat(Sql.count("select cursor_event_id from gateway_subscription_cursors where subscription_id = ?::uuid",
+                subscription)).isEqualTo(at + 1);
+        // given up (shutdown): free at once for this replica's next claim
+        deliveries.releaseCursors(other).await().atMost(WAIT);
+        Sql.rows("select pg_notify('gateway_events', 'subscriptions')");
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                "select count(*) from gateway_subscription_cursors where subscription_id = ?::uuid "
+                        + "and dispatcher is not null and dispatcher <> ?::uuid",
+                subscription, other) == 1);
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .delete("/api/v1/subscriptions/" + subscription).then().statusCode(204);
+    }
+
+    @Test
+    void aReactivatedSubscriptionGoesOnWithTheEventsNumberedFromThenOn() throws Exception {
+        String phone = EventLogTest.newPhoneNumberId();
+        UUID session = UUID.randomUUID();
+        try (Receiver receiver = new Receiver(vertx, (id, attempt) -> 200)) {
+            String subscription = subscribe(receiver.url(), phone);
+            append(phone, session, "before");
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+            patchActive(subscription, false);
+            append(phone, session, "while-inactive");
+            Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                    "select count(*) from gateway_events where phone_number_id = ? and id is not null", phone) == 2);
+            patchActive(subscription, true);
+            append(phone, session, "after");
+            Awaitility.await().atMost(WAIT).until(() -> receiver.received().size() >= 2);
+            Thread.sleep(300);
+            List<String> labels = new ArrayList<>();
+            for (Receiver.Received received : receiver.received()) {
+                labels.add(label(received));
+            }
+            assertThat(labels).containsExactly("before", "after");
+        }
+    }
+
+    private static void patchActive(String subscription, boolean active) {
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .contentType(io.restassured.http.ContentType.JSON).body(Map.of("isActive", active))
+                .patch("/api/v1/subscriptions/" + subscription).then().statusCode(200);
+    }
 }
