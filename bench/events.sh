@@ -79,10 +79,12 @@ q() { psql -X -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 # events not numbered yet + matching events after an active subscription's cursor + delivery rows not delivered or
 # failed yet
 backlog() { q "SELECT (SELECT count(*) FROM gateway_events WHERE id IS NULL)
-  + (SELECT count(*) FROM gateway_subscriptions s LEFT JOIN gateway_subscription_cursors c ON c.subscription_id = s.id
-     JOIN gateway_events e ON e.id > GREATEST(COALESCE(c.cursor_event_id, 0), s.start_event_id)
-     WHERE s.is_active AND (s.event_types IS NULL OR e.type = ANY (s.event_types))
-       AND (s.phone_number_ids IS NULL OR e.phone_number_id = ANY (s.phone_number_ids)))
+  + (SELECT COALESCE(sum(a.n), 0) FROM gateway_subscriptions s
+     LEFT JOIN gateway_subscription_cursors c ON c.subscription_id = s.id
+     CROSS JOIN LATERAL (SELECT count(*) AS n FROM gateway_events e
+       WHERE s.is_active AND e.id > GREATEST(COALESCE(c.cursor_event_id, 0), s.start_event_id)
+         AND (s.event_types IS NULL OR e.type = ANY (s.event_types))
+         AND (s.phone_number_ids IS NULL OR e.phone_number_id = ANY (s.phone_number_ids))) a)
   + (SELECT count(*) FROM gateway_event_deliveries WHERE state = 'pending')"; }
 # wait_drain LIMIT_S: seconds (3 decimals) until the backlog is 0, measured from the call
 wait_drain() {
