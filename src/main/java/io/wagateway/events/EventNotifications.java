@@ -29,6 +29,8 @@ public class EventNotifications {
     static final String CHANNEL = "gateway_events";
     /** Payload of the sequencer's notification. */
     static final String NUMBERED = "numbered";
+    /** Payload of {@code append.sql}: an event was committed (not numbered yet). */
+    static final String APPENDED = "appended";
 
     /** Payload of a subscription's creation or change (its cursor may be taken or dropped). */
     static final String SUBSCRIPTIONS = "subscriptions";

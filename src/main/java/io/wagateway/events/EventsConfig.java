@@ -34,8 +34,8 @@ public interface EventsConfig {
     Duration requestTimeout();
 
     /**
-     * How long a claimed delivery is held for the replica that claimed it; past it another replica may try it
-     * (the claimer died). Longer than {@link #requestTimeout()}.
+     * How long a claimed delivery, and a subscription's cursor, is held for the replica that took it; past it
+     * another replica may take it over (the holder died). Longer than {@link #requestTimeout()}.
      */
     @WithDefault("60s")
     Duration lease();
