@@ -82,6 +82,7 @@ public class EventDispatcher {
     /** This replica's name on the cursors it holds. */
     private final UUID dispatcherId = UUID.randomUUID();
     private final Map<UUID, CursorLane> lanes = new ConcurrentHashMap<>();
+    private final Map<UUID, SigningKey> signingKeys = new ConcurrentHashMap<>();
     private final Runnable pokeLanes = () -> lanes.values().forEach(CursorLane::poke);
     /** A lane found no free in-flight slot: the next slot given back lets the lanes go on. */
     private volatile boolean starved;
@@ -233,6 +234,7 @@ public class EventDispatcher {
                     return false;
                 }
                 lane.close();
+                signingKeys.remove(lane.subscriptionId());
                 return true;
             });
         }, failure -> {
@@ -316,8 +318,7 @@ public class EventDispatcher {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        byte[] key = WebhookSigner.key(cipher.decrypt(encryptedSecret, SubscriptionService.SECRET_COLUMN,
-                subscriptionId));
+        byte[] key = signingKey(subscriptionId, encryptedSecret);
         long timestamp = Instant.now().getEpochSecond();
         String id = event.id();
         String signature = WebhookSigner.sign(key, id, timestamp, body);
@@ -435,6 +436,24 @@ public class EventDispatcher {
         }
     }
 
+    /**
+     * The subscription's signing key, decrypted once per stored secret (a changed secret is a new ciphertext) rather
+     * than once per POST; dropped with the subscription's lane or when the secret changes.
+     */
+    private byte[] signingKey(UUID subscriptionId, String encryptedSecret) {
+        SigningKey known = signingKeys.get(subscriptionId);
+        if (known != null && known.encrypted().equals(encryptedSecret)) {
+            return known.key();
+        }
+        byte[] key = WebhookSigner.key(cipher.decrypt(encryptedSecret, SubscriptionService.SECRET_COLUMN,
+                subscriptionId));
+        signingKeys.put(subscriptionId, new SigningKey(encryptedSecret, key));
+        return key;
+    }
+
+    private record SigningKey(String encrypted, byte[] key) {
+    }
+
     /** The dispatcher as its cursor lanes see it. */
     private final class LaneHost implements CursorLane.Host {
 
@@ -491,6 +510,7 @@ public class EventDispatcher {
         @Override
         public void closed(CursorLane lane) {
             lane.close();
+            signingKeys.remove(lane.subscriptionId());
             lanes.remove(lane.subscriptionId(), lane);
         }
 
