@@ -22,9 +22,7 @@ WITH input AS (
     SELECT * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
       AND NOT EXISTS (SELECT 1 FROM whatsapp_deleted_messages d WHERE d.message_id = i.wamid)
-      AND NOT EXISTS (SELECT 1 FROM whatsapp_erased_customers e
-                      WHERE e.wa_id_hash IN (gateway_erasure_hash(i.wa_id), gateway_erasure_hash(i.phone_number))
-                        AND e.erased_at >= i.ts)
+      AND NOT gateway_erased(i.wa_id, i.phone_number, i.ts)
 ), before AS (
     SELECT wa_id, display_name FROM customer_profiles WHERE wa_id IN (SELECT wa_id FROM fresh)
 ), profile AS (

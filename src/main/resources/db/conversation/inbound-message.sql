@@ -20,16 +20,15 @@
 -- transaction and evaluates its WHERE on the latest row version, so a deletion that committed after this
 -- statement's snapshot is still seen, and nothing is written.
 -- Erased customers (V8): a message from a number whose erasure tombstone (the hash of the wa_id or of the phone
--- number) is at or after its Meta timestamp writes nothing and is answered as a duplicate. The erasure deletes the
--- profile row, so the lock does not order them: a statement whose snapshot predates the erasing commit may store
--- the message again (docs/security.md, erasure).
+-- number) is at or after its Meta timestamp writes nothing and is answered as a duplicate. gateway_erased (V14)
+-- orders this statement with an erasure of the wa_id: it waits for one in progress and reads the tombstones after
+-- it, and an erasure that starts later waits for this transaction (and erases what it stored).
 WITH known AS (
     SELECT 1 FROM whatsapp_messages WHERE message_id = $6
     UNION ALL
     SELECT 1 FROM whatsapp_deleted_messages WHERE message_id = $6
     UNION ALL
-    SELECT 1 FROM whatsapp_erased_customers
-    WHERE wa_id_hash IN (gateway_erasure_hash($1), gateway_erasure_hash($3)) AND erased_at >= $5
+    SELECT 1 WHERE gateway_erased($1, $3, $5)
 ), before AS (
     SELECT display_name FROM customer_profiles WHERE wa_id = $1
 ), profile AS (

@@ -49,7 +49,9 @@ final class ModuleObjects {
             // V9
             "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
             // V13
-            "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event");
+            "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event",
+            // V14
+            "gateway_erasure_lock_key", "gateway_erased");
 
     private ModuleObjects() {
     }

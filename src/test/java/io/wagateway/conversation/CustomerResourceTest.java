@@ -151,6 +151,61 @@ class CustomerResourceTest {
     }
 
     @Test
+    void anErasureRacingDeliveriesOfTheSameCustomerLeavesNothingOfWhatWasSentBeforeIt() throws Exception {
+        String phone = uniquePhone();
+        long sentBefore = now() - 120;
+        Webhooks.post(text(phone, uniqueWamid(), sentBefore)).then().statusCode(200).body("stored", equalTo(1));
+        String id = customerOf(phone);
+        int senders = 4;
+        int each = 15;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders + 1);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(senders);
+        List<java.util.concurrent.Future<List<Integer>>> posted = new java.util.ArrayList<>();
+        List<String> wamids = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try {
+            for (int t = 0; t < senders; t++) {
+                posted.add(pool.submit(() -> {
+                    List<Integer> codes = new java.util.ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        String wamid = uniqueWamid();
+                        wamids.add(wamid);
+                        codes.add(Webhooks.post(text(phone, wamid, sentBefore + i)).statusCode());
+                        if (i == 2) {
+                            started.countDown();
+                        }
+                    }
+                    return codes;
+                }));
+            }
+            // the erasure lands while every sender is mid-way
+            assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            int erased = pool.submit(() -> given().header("Authorization", admin()).delete("/api/v1/customers/" + id)
+                    .statusCode()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(erased).isEqualTo(204);
+            for (java.util.concurrent.Future<List<Integer>> codes : posted) {
+                assertThat(codes.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("every delivery acknowledged")
+                        .containsOnly(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // whatever committed before the erasure went with it; whatever came after was sent before it and is dropped:
+        // no customer, session or message of this phone is left, and no wamid of it in plain text
+        assertThat(Sql.count("select count(*) from customer_profiles where wa_id = ?", phone)).isZero();
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", phone)).isZero();
+        String[] all = wamids.toArray(String[]::new);
+        assertThat(Sql.count("select count(*) from whatsapp_messages where message_id = any (?)", (Object) all))
+                .isZero();
+        assertThat(Sql.count("select count(*) from whatsapp_deleted_messages where message_id = any (?)",
+                (Object) all)).isZero();
+        assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = any (?)",
+                (Object) all)).isZero();
+        // and afterwards the phone writes again as a new customer
+        Webhooks.post(text(phone, uniqueWamid(), now() + 5)).then().statusCode(200).body("stored", equalTo(1));
+        assertThat(customerOf(phone)).isNotEqualTo(id);
+    }
+
+    @Test
     void exportHoldsTheProfileSessionsAndEveryMessage() {
         String phone = uniquePhone();
         int count = CustomerExport.PAGE + 5;
