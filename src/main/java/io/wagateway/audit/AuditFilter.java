@@ -52,11 +52,14 @@ public class AuditFilter {
             ResourceInfo resource) {
         Method method = resource == null ? null : resource.getResourceMethod();
         Audited audited = method == null ? null : method.getAnnotation(Audited.class);
+        if (audited == null) {
+            return Uni.createFrom().voidItem();
+        }
         RoutingContext current = request.getCurrent();
         SecurityIdentity identity = current != null && current.user() instanceof QuarkusHttpUser user
                 ? user.getSecurityIdentity()
                 : null;
-        if (audited == null || identity == null || identity.isAnonymous()) {
+        if (identity == null || identity.isAnonymous()) {
             return Uni.createFrom().voidItem();
         }
         AuditLog.Entry entry = new AuditLog.Entry(identity.getPrincipal().getName(),
