@@ -102,6 +102,43 @@ class ArchitectureTest {
         assertThat(writers).as("writers of %s besides %s", CONVERSATION_TABLES, WRITER).isEmpty();
     }
 
+    private static final Pattern WRITE_VERB = Pattern.compile("^\\s*@(POST|PUT|PATCH|DELETE)\\s*$");
+
+    @Test
+    void everyAdminWriteIsAudited() {
+        // Every POST/PUT/PATCH/DELETE of a resource under /api/v1 carries @Audited, so no admin write skips the log.
+        List<String> unaudited = new ArrayList<>();
+        int writes = 0;
+        for (Path file : files(MAIN, "Resource.java")) {
+            String text = read(file);
+            if (!text.contains("@Path(\"/api/v1/")) {
+                continue;
+            }
+            List<String> lines = text.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (!WRITE_VERB.matcher(lines.get(i)).matches()) {
+                    continue;
+                }
+                writes++;
+                int start = i;
+                while (start > 0 && !lines.get(start - 1).isBlank() && !lines.get(start - 1).strip().endsWith("}")) {
+                    start--;
+                }
+                int end = i;
+                while (end < lines.size() && !lines.get(end).strip().startsWith("public ")) {
+                    end++;
+                }
+                if (lines.subList(start, Math.min(end + 1, lines.size())).stream()
+                        .noneMatch(l -> l.strip().startsWith("@Audited("))) {
+                    unaudited.add(MAIN.relativize(file) + ":" + (i + 1) + " "
+                            + (end < lines.size() ? lines.get(end).strip() : ""));
+                }
+            }
+        }
+        assertThat(writes).as("admin write methods found").isGreaterThanOrEqualTo(15);
+        assertThat(unaudited).as("admin writes without @Audited").isEmpty();
+    }
+
     @Test
     void theChecksSeeWhatTheyLookFor() {
         // Guards the two checks above against passing on nothing: the writer and its statements exist and match.

@@ -96,6 +96,7 @@ class OpenApiDocumentTest {
             Map.entry("DELETE /api/v1/customers/{id}", "401 404"),
             Map.entry("GET /api/v1/customers/{id}", "401 404"),
             Map.entry("GET /api/v1/customers/{id}/export", "401 404"),
+            Map.entry("GET /api/v1/audit", "400 401"),
             Map.entry("GET /api/v1/retention", "401"),
             Map.entry("GET /api/v1/retention/{phoneNumberId}", "400 401 404"),
             Map.entry("PUT /api/v1/retention/{phoneNumberId}", "400 401"),

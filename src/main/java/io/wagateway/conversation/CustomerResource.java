@@ -28,6 +28,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
+import io.wagateway.audit.Audited;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.conversation.dto.CustomerResponse;
@@ -76,6 +77,7 @@ public class CustomerResource {
             + "retries of the erased messages from storing them again.")
     @APIResponse(responseCode = "204", description = "Erased")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "customer.erase", resource = "customer")
     public Uni<Void> erase(@PathParam("id") UUID id) {
         return customers.erase(id);
     }

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.audit.Audited;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.SendMessageRequest;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
@@ -71,6 +72,7 @@ public class MessageResource {
     @APIResponse(responseCode = "502", description = "The Graph API refused or failed; carries Meta's code, "
             + "errorSubcode and fbtraceId")
     @APIResponse(responseCode = "504", description = "The Graph API did not answer in time (not retried)")
+    @Audited(action = "message.send", resource = "message")
     public Uni<Response> send(JsonNode body) {
         return service.send(body).map(sent -> Response.status(sent.stored() ? Response.Status.CREATED
                 : Response.Status.ACCEPTED).entity(sent.message()).build());
@@ -84,6 +86,7 @@ public class MessageResource {
     @APIResponse(responseCode = "404", description = "Unknown wamid")
     @APIResponse(responseCode = "409", description = "The message is OUTBOUND, or its business number is inactive")
     @APIResponse(responseCode = "502", description = "The Graph API refused or failed")
+    @Audited(action = "message.read", resource = "message", idParam = "wamid")
     public Uni<MessageResponse> markRead(
             @Parameter(description = "Meta's wamid of the inbound message") @PathParam("wamid") String wamid) {
         return service.markRead(wamid);

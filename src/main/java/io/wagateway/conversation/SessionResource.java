@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.audit.Audited;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.conversation.dto.MessageResponse;
@@ -86,6 +87,7 @@ public class SessionResource {
     @APIResponse(responseCode = "200", description = "The updated session", content = @Content(schema = @Schema(implementation = SessionResponse.class)))
     @APIResponse(responseCode = "400", description = "Unknown state or contextData not an object")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "session.update", resource = "session")
     public Uni<SessionResponse> patch(@PathParam("id") UUID id, @Valid @NotNull PatchSessionRequest request) {
         return sessions.patch(id, request);
     }
@@ -96,6 +98,7 @@ public class SessionResource {
             + "its wamids and of the deletion time keep Meta's retries of it from storing it again.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "session.delete", resource = "session")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return sessions.delete(id);
     }

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.audit.Audited;
 import io.wagateway.common.Cursor;
 import io.wagateway.common.Links;
 import io.wagateway.common.PageQuery;
@@ -70,6 +71,7 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SubscriptionResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid input, an unknown event type, a secret not in the "
             + "whsec_ format, or a URL resolving to a private address")
+    @Audited(action = "subscription.create", resource = "subscription")
     public Uni<Response> create(@Valid @NotNull CreateSubscriptionRequest request) {
         return service.create(request).map(created -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, links.location("/api/v1/subscriptions/" + created.id())).entity(created)
@@ -101,6 +103,7 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "200", description = "The updated subscription", content = @Content(schema = @Schema(implementation = SubscriptionResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid input")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "subscription.update", resource = "subscription")
     public Uni<SubscriptionResponse> patch(@PathParam("id") UUID id, @Valid @NotNull PatchSubscriptionRequest request) {
         return service.patch(id, request);
     }
@@ -110,6 +113,7 @@ public class SubscriptionResource {
     @Operation(summary = "Delete a subscription", description = "Its pending deliveries are dropped with it.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "subscription.delete", resource = "subscription")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(id);
     }
@@ -137,6 +141,7 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = ReplayResponse.class)))
     @APIResponse(responseCode = "400", description = "Neither or both of fromEventId and since, or invalid input")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "subscription.replay", resource = "subscription")
     public Uni<Response> replay(@PathParam("id") UUID id, @Valid @NotNull ReplayRequest request) {
         return deliveries.replay(id, request).map(done -> Response.accepted(done).build());
     }

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.audit.Audited;
 import io.wagateway.retention.dto.PutRetentionRequest;
 import io.wagateway.retention.dto.RetentionOverride;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
@@ -69,6 +70,7 @@ public class RetentionResource {
             + "are dropped by the retention job, whatever gateway.retention.messages says.")
     @APIResponse(responseCode = "200", description = "The override", content = @Content(schema = @Schema(implementation = RetentionOverride.class)))
     @APIResponse(responseCode = "400", description = "Invalid phoneNumberId or duration")
+    @Audited(action = "retention.put", resource = "retention", idParam = "phoneNumberId")
     public Uni<RetentionOverride> put(@PathParam("phoneNumberId") @Pattern(regexp = NUMBER) String phoneNumberId,
             @Valid @NotNull PutRetentionRequest request) {
         return service.put(phoneNumberId, request.messages());
@@ -81,6 +83,7 @@ public class RetentionResource {
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "400", description = "Invalid phoneNumberId")
     @APIResponse(responseCode = "404", description = "The number has no override")
+    @Audited(action = "retention.delete", resource = "retention", idParam = "phoneNumberId")
     public Uni<Void> delete(@PathParam("phoneNumberId") @Pattern(regexp = NUMBER) String phoneNumberId) {
         return service.delete(phoneNumberId);
     }

@@ -48,6 +48,9 @@ final class ModuleObjects {
             "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription",
             // V9
             "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
+            // V11
+            "gateway_audit_log", "gateway_audit_log_pkey", "gateway_audit_log_id_seq", "gateway_audit_log_actor_idx",
+            "gateway_audit_log_action_idx", "gateway_audit_log_resource_idx", "gateway_audit_log_occurred_at_idx",
             // V13
             "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event",
             // V14

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.vertx.core.json.JsonObject;
+import io.wagateway.audit.AuditLog;
 import io.wagateway.common.SqlFiles;
 
 /**
@@ -15,11 +17,16 @@ import io.wagateway.common.SqlFiles;
  * flyway_schema_history it runs {@code db/rollback/U<n>__what.sql} and deletes that history row, all in one
  * transaction (PostgreSQL's DDL is transactional: a failing down script leaves everything as it was). Target 0 also
  * drops the history table, so that the next start migrates from scratch. Flyway Community has no undo; this is it.
+ * When the audit log survives (target {@value #AUDIT_LOG_VERSION} or later) the same transaction records the rollback
+ * there (actor cli, action schema.rollback, details from and to); below that only the command's log line tells of it.
  */
 final class Rollback {
 
     /** Where the down scripts live; the name of each is its migration's with U for V. */
     static final String LOCATION = "db/rollback/";
+
+    /** The migration that creates gateway_audit_log. */
+    static final int AUDIT_LOG_VERSION = 11;
 
     /** The applied migrations, shared with the readiness check. */
     static final String APPLIED = SqlFiles.load("schema/applied-migrations.sql");
@@ -73,6 +80,10 @@ final class Rollback {
             }
             if (target == 0) {
                 st.execute("DROP TABLE flyway_schema_history");
+            }
+            if (target >= AUDIT_LOG_VERSION) {
+                AuditLog.recordCommand(connection, "schema.rollback", "schema", schema,
+                        new JsonObject().put("from", current).put("to", target));
             }
             connection.commit();
             return new Outcome(current, target, ran);

@@ -81,6 +81,7 @@ public class SchemaCommands implements QuarkusApplication {
                 .orElseThrow(() -> new IllegalArgumentException("gateway.db.rollback-to is required (0 = the whole module)"));
         try (Connection connection = dataSource.get().getConnection()) {
             Rollback.Outcome outcome = Rollback.to(connection, config.schema(), target);
+            // Kept in the audit log too when the target keeps it (see Rollback); this line is the record otherwise.
             LOG.infof("rollback: schema %s from version %d to %d, ran %s", config.schema(), outcome.from(), outcome.to(),
                     outcome.scripts());
         }

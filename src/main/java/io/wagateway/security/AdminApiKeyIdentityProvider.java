@@ -11,11 +11,16 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-/** Grants role {@value #ROLE} to a request bearing one of the configured admin keys. */
+/**
+ * Grants role {@value #ROLE} to a request bearing one of the configured admin keys; the principal is
+ * {@code admin-key-N} (N the key's place in the configuration) and attribute {@value #KEY_FINGERPRINT} its fingerprint.
+ */
 @ApplicationScoped
 public class AdminApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 
     public static final String ROLE = "admin";
+    /** Identity attribute: the fingerprint of the key that authenticated (see AdminKeyVerifier), never the key. */
+    public static final String KEY_FINGERPRINT = "gateway.admin-key-fingerprint";
 
     private final AdminKeyVerifier verifier;
 
@@ -37,6 +42,7 @@ public class AdminApiKeyIdentityProvider implements IdentityProvider<TokenAuthen
         return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal("admin-key-" + (index + 1)))
                 .addRole(ROLE)
+                .addAttribute(KEY_FINGERPRINT, verifier.fingerprint(index))
                 .build());
     }
 }

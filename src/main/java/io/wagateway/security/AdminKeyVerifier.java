@@ -1,5 +1,6 @@
 package io.wagateway.security;
 
+import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,11 @@ public class AdminKeyVerifier {
 
     /** SHA-256 of each key (see ConstantTime). */
     private final List<byte[]> keyDigests;
+    /** Per key, the first {@value #FINGERPRINT_HEX} hex digits of its SHA-256: names a key in the audit log. */
+    private final List<String> fingerprints;
+
+    /** Hex digits of a key fingerprint: enough to tell keys apart, far too few to search for the key. */
+    public static final int FINGERPRINT_HEX = 16;
 
     /** Refuses to start with a key that is too short or holds whitespace or control characters (SecretRules). */
     public AdminKeyVerifier(AdminConfig config) {
@@ -24,6 +30,7 @@ public class AdminKeyVerifier {
                 SecretRules.MIN_ADMIN_KEY);
         this.keyDigests = config.apiKeys().orElse(List.of()).stream()
                 .map(String::strip).filter(k -> !k.isEmpty()).map(ConstantTime::sha256).toList();
+        this.fingerprints = keyDigests.stream().map(AdminKeyVerifier::fingerprint).toList();
         if (keyDigests.isEmpty()) {
             LOG.warn("No admin API key configured (GATEWAY_ADMIN_API_KEYS): the admin API refuses every request.");
         }
@@ -35,5 +42,15 @@ public class AdminKeyVerifier {
             return -1;
         }
         return ConstantTime.indexOf(ConstantTime.sha256(presented), keyDigests);
+    }
+
+    /** The fingerprint of the key at {@code index} (as returned by {@link #match}). */
+    public String fingerprint(int index) {
+        return fingerprints.get(index);
+    }
+
+    /** The first {@value #FINGERPRINT_HEX} hex digits of a key's SHA-256. */
+    static String fingerprint(byte[] digest) {
+        return HexFormat.of().formatHex(digest, 0, FINGERPRINT_HEX / 2);
     }
 }

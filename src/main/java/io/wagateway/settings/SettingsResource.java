@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.wagateway.audit.Audited;
 import io.wagateway.common.Links;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
@@ -59,6 +60,7 @@ public class SettingsResource {
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SettingsResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid input, with one entry per field")
     @APIResponse(responseCode = "409", description = "An active row for this phone number id exists")
+    @Audited(action = "settings.create", resource = "settings")
     public Uni<Response> create(@Valid @NotNull CreateSettingsRequest request) {
         // Location from configuration (gateway.api.public-base-url) or relative, never from the Host header
         return service.create(request).map(created -> Response.status(Response.Status.CREATED)
@@ -90,6 +92,7 @@ public class SettingsResource {
     @APIResponse(responseCode = "404", description = "Unknown id")
     @APIResponse(responseCode = "409", description = "Another active row has this phone number id")
     @Path("{id}")
+    @Audited(action = "settings.update", resource = "settings")
     public Uni<SettingsResponse> update(@PathParam("id") UUID id, @Valid @NotNull UpdateSettingsRequest request) {
         return service.update(id, request);
     }
@@ -101,6 +104,7 @@ public class SettingsResource {
     @APIResponse(responseCode = "400", description = "Invalid input")
     @APIResponse(responseCode = "404", description = "Unknown id")
     @APIResponse(responseCode = "409", description = "Another active row has this phone number id")
+    @Audited(action = "settings.update", resource = "settings")
     public Uni<SettingsResponse> patch(@PathParam("id") UUID id, @Valid @NotNull UpdateSettingsRequest request) {
         return service.update(id, request);
     }
@@ -110,6 +114,7 @@ public class SettingsResource {
     @Operation(summary = "Delete a business number")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "Unknown id")
+    @Audited(action = "settings.delete", resource = "settings")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(id);
     }

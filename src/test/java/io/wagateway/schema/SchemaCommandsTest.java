@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +107,28 @@ class SchemaCommandsTest {
         }
     }
 
+    /** The audit rows of the commands' schema, one line each (actor|action|type|id|details|fingerprint). */
+    private static List<String> auditRows() {
+        Properties props = new Properties();
+        props.setProperty("user", System.getenv().getOrDefault("PGUSER", "postgres"));
+        if (System.getenv("PGPASSWORD") != null) {
+            props.setProperty("password", System.getenv("PGPASSWORD"));
+        }
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(System.getProperty(OneDatabase.NAME + ".jdbc"), props);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT actor, action, resource_type, resource_id, details::text, "
+                        + "key_fingerprint FROM " + SCHEMA + ".gateway_audit_log ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|"
+                        + rs.getString(5) + "|" + rs.getString(6));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
     @Test
     void migrateInfoRollbackInfo(QuarkusMainLauncher launcher) throws IOException {
         String version = latest();
@@ -110,6 +139,12 @@ class SchemaCommandsTest {
         LaunchResult info = run(launcher, "info", null);
         assertThat(info.exitCode()).isZero();
         assertThat(info.getOutput()).contains("current version: " + version).contains("add whatsapp module");
+
+        // A rollback that keeps the audit log (target >= 11) is recorded there, in its own transaction.
+        LaunchResult kept = run(launcher, "rollback", version);
+        assertThat(kept.exitCode()).as(kept.getOutput()).isZero();
+        assertThat(auditRows()).containsExactly("cli|schema.rollback|schema|" + SCHEMA + "|{\"to\": " + version
+                + ", \"from\": " + version + "}|null");
 
         LaunchResult rollback = run(launcher, "rollback", "0");
         assertThat(rollback.exitCode()).as(rollback.getOutput()).isZero();

@@ -27,6 +27,15 @@ class AdminKeyVerifierTest {
     }
 
     @Test
+    void eachKeyHasAFingerprintOfItsDigestThatIsNotTheKey() {
+        AdminKeyVerifier verifier = verifier(KEY, KEY + "-rotated");
+        String expected = java.util.HexFormat.of().formatHex(ConstantTime.sha256(KEY)).substring(0, 16);
+        assertThat(verifier.fingerprint(0)).isEqualTo(expected).hasSize(AdminKeyVerifier.FINGERPRINT_HEX)
+                .doesNotContain(KEY.substring(0, 8));
+        assertThat(verifier.fingerprint(1)).isNotEqualTo(verifier.fingerprint(0)).hasSize(16);
+    }
+
+    @Test
     void keysTooShortOrWithWhitespaceOrControlsRefuseTheStartAndNameNoKey() {
         assertThatThrownBy(() -> verifier("k")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gateway.admin.api-keys").hasMessageContaining("32")

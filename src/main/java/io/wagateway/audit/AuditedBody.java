@@ -1,0 +1,75 @@
+package io.wagateway.audit;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Notes which fields the body of an audited call gave (names only, never values: they may be secrets) for
+ * {@link AuditFilter}'s details. A request record's fields are those not null; a JSON body's are its top-level keys.
+ */
+@Audited(action = "", resource = "")
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_AFTER)
+public class AuditedBody {
+
+    static final String FIELDS = AuditedBody.class.getName() + ".fields";
+    /** A JSON body's keys are the caller's: at most this many, each at most {@link #MAX_NAME} characters. */
+    static final int MAX_FIELDS = 32;
+    static final int MAX_NAME = 64;
+
+    private final CurrentVertxRequest request;
+
+    public AuditedBody(CurrentVertxRequest request) {
+        this.request = request;
+    }
+
+    @AroundInvoke
+    Object capture(InvocationContext invocation) throws Exception {
+        RoutingContext current = request.getCurrent();
+        if (current != null) {
+            for (Object argument : invocation.getParameters()) {
+                List<String> fields = fields(argument);
+                if (fields != null) {
+                    current.put(FIELDS, fields);
+                }
+            }
+        }
+        return invocation.proceed();
+    }
+
+    /** The names of the fields a body gave; null for an argument that is no body. */
+    static List<String> fields(Object body) {
+        List<String> names = new ArrayList<>();
+        if (body instanceof Record record) {
+            for (var component : record.getClass().getRecordComponents()) {
+                try {
+                    if (component.getAccessor().invoke(record) != null) {
+                        names.add(component.getName());
+                    }
+                } catch (ReflectiveOperationException e) {
+                    // a field that cannot be read is left out of the details
+                }
+            }
+            return names;
+        }
+        if (body instanceof JsonNode json && json.isObject()) {
+            for (Iterator<String> it = json.fieldNames(); it.hasNext() && names.size() < MAX_FIELDS;) {
+                String name = it.next();
+                names.add(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name);
+            }
+            return names;
+        }
+        return null;
+    }
+}
