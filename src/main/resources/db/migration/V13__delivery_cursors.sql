@@ -27,3 +27,7 @@ UPDATE gateway_delivery_attempts a SET event_id = d.event_id FROM gateway_event_
 ALTER TABLE gateway_delivery_attempts ALTER COLUMN event_id SET NOT NULL;
 -- the retention's cascade from gateway_events and the attempt log's event filter
 CREATE INDEX gateway_delivery_attempts_event ON gateway_delivery_attempts (event_id);
+-- the cascade from a delivery row needs only the attempts that have one: most have none
+DROP INDEX gateway_delivery_attempts_delivery;
+CREATE INDEX gateway_delivery_attempts_delivery ON gateway_delivery_attempts (delivery_id, attempt)
+    WHERE delivery_id IS NOT NULL;

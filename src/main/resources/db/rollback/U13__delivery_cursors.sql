@@ -23,6 +23,8 @@ WHERE d.state = 'pending' AND d.next_attempt_at IS NOT NULL AND d.subject IS NOT
 
 DROP INDEX IF EXISTS gateway_delivery_attempts_event;
 DELETE FROM gateway_delivery_attempts WHERE delivery_id IS NULL;
+DROP INDEX IF EXISTS gateway_delivery_attempts_delivery;
+CREATE INDEX gateway_delivery_attempts_delivery ON gateway_delivery_attempts (delivery_id, attempt);
 ALTER TABLE gateway_delivery_attempts
     DROP COLUMN IF EXISTS event_id,
     ALTER COLUMN delivery_id SET NOT NULL;
