@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -51,9 +54,36 @@ public class ConversationWrites {
     private final String purgeErasedCustomers = SqlFiles.load("conversation/purge-erased-customers.sql");
     private final String purgeErasedMessages = SqlFiles.load("conversation/purge-erased-messages.sql");
     private final String purgeExpiredMessages = SqlFiles.load("conversation/purge-expired-messages.sql");
+    private final String customerIdentity = SqlFiles.load("conversation/customer-identity.sql");
+    private final String customerIdentities = SqlFiles.load("conversation/customer-identities.sql");
+    private final String userIdChange = SqlFiles.load("conversation/user-id-change.sql");
 
-    /** One inbound message; true when stored, false when its wamid was stored before. */
+    /**
+     * One inbound message; true when stored, false when its wamid was stored before. A sender with a BSUID is
+     * resolved first ({@code customer-identity.sql}: found by user_id, else by phone; linked or merged), in the same
+     * transaction (one of its own when {@code client} is the pool).
+     */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
+        if (!row.hasUserId()) {
+            return insertResolved(client, row);
+        }
+        if (client instanceof Pool pool) {
+            return pool.withTransaction(tx -> resolveAndInsert(tx, row));
+        }
+        return resolveAndInsert(client, row);
+    }
+
+    private Uni<Boolean> resolveAndInsert(SqlClient tx, InboundRow row) {
+        Tuple identity = Tuple.tuple().addValue(row.phone()).addValue(row.userId()).addValue(row.parentUserId())
+                .addValue(row.username()).addValue(row.countryCode()).addValue(row.phoneNumberId());
+        return tx.preparedQuery(customerIdentity).execute(identity)
+                .map(rows -> rows.iterator().next().getString("key"))
+                .chain(key -> insertResolved(tx, row.withKey(key))
+                        .call(stored -> row.newUserId() == null ? Uni.createFrom().voidItem()
+                                : changeUserId(tx, row.userId(), row.newUserId(), key)));
+    }
+
+    private Uni<Boolean> insertResolved(SqlClient client, InboundRow row) {
         Tuple params = Tuple.tuple()
                 .addValue(row.waId())
                 .addValue(row.displayName())
@@ -63,18 +93,88 @@ public class ConversationWrites {
                 .addValue(row.wamid())
                 .addValue(row.content())
                 .addValue(row.messageType())
-                .addValue(row.metadataJson());
+                .addValue(row.metadataJson())
+                .addValue(row.userId())
+                .addValue(row.parentUserId())
+                .addValue(row.username())
+                .addValue(row.countryCode());
         return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** Records a change of BSUID on the customer holding {@code previous} (else the one of {@code waId}). */
+    public Uni<Boolean> changeUserId(SqlClient client, String previous, String current, String waId) {
+        return client.preparedQuery(userIdChange).execute(Tuple.of(previous, current, waId))
+                .map(rows -> rows.iterator().next().getBoolean("changed"));
     }
 
     /**
      * Several inbound messages (distinct wamids, sorted by phone number then wamid) in one statement; returns
-     * the wamids stored now, the others were stored before.
+     * the wamids stored now, the others were stored before. When some senders carry a BSUID, their keys are
+     * resolved first ({@code customer-identities.sql}, one round trip) in the same transaction, and the rows
+     * written under them in lock order again.
      */
     public Uni<Set<String>> insertInboundBatch(SqlClient client, List<InboundRow> rows) {
+        if (rows.stream().noneMatch(InboundRow::hasUserId)) {
+            return insertBatchResolved(client, rows);
+        }
+        if (client instanceof Pool pool) {
+            return pool.withTransaction(tx -> resolveAndInsertBatch(tx, rows));
+        }
+        return resolveAndInsertBatch(client, rows);
+    }
+
+    private Uni<Set<String>> resolveAndInsertBatch(SqlClient tx, List<InboundRow> rows) {
+        // one resolution per BSUID: the row that carries a phone, when one does, so every row of the BSUID gets
+        // the key that resolution leaves (a link or merge it makes is seen by all of them)
+        Map<String, InboundRow> bySender = new LinkedHashMap<>();
+        for (InboundRow row : rows) {
+            if (row.hasUserId()) {
+                bySender.merge(row.userId(), row, (kept, next) -> kept.phone() == null && next.phone() != null
+                        ? next
+                        : kept);
+            }
+        }
+        List<InboundRow> senders = new ArrayList<>(bySender.values());
+        int n = senders.size();
+        String[] phones = new String[n], userIds = new String[n], parents = new String[n], usernames = new String[n],
+                countries = new String[n], numberIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            InboundRow row = senders.get(i);
+            phones[i] = row.phone();
+            userIds[i] = row.userId();
+            parents[i] = row.parentUserId();
+            usernames[i] = row.username();
+            countries[i] = row.countryCode();
+            numberIds[i] = row.phoneNumberId();
+        }
+        Tuple params = Tuple.tuple().addArrayOfString(phones).addArrayOfString(userIds).addArrayOfString(parents)
+                .addArrayOfString(usernames).addArrayOfString(countries).addArrayOfString(numberIds);
+        return tx.preparedQuery(customerIdentities).execute(params).chain(result -> {
+            Map<String, String> keys = new HashMap<>(n * 2);
+            for (Row key : result) {
+                keys.put(userIds[(int) (key.getLong("ord") - 1)], key.getString("key"));
+            }
+            List<InboundRow> resolved = new ArrayList<>(rows.size());
+            for (InboundRow row : rows) {
+                resolved.add(row.hasUserId() ? row.withKey(keys.get(row.userId())) : row);
+            }
+            resolved.sort(InboundRow.LOCK_ORDER);
+            Uni<Set<String>> stored = insertBatchResolved(tx, resolved);
+            for (InboundRow row : resolved) {
+                if (row.newUserId() != null) {
+                    stored = stored.call(ignored -> changeUserId(tx, row.userId(), row.newUserId(), row.waId()));
+                }
+            }
+            return stored;
+        });
+    }
+
+    private Uni<Set<String>> insertBatchResolved(SqlClient client, List<InboundRow> rows) {
         int n = rows.size();
         String[] waIds = new String[n], names = new String[n], phones = new String[n], numberIds = new String[n],
-                wamids = new String[n], contents = new String[n], types = new String[n], metadata = new String[n];
+                wamids = new String[n], contents = new String[n], types = new String[n], metadata = new String[n],
+                userIds = new String[n], parents = new String[n], usernames = new String[n],
+                countries = new String[n];
         OffsetDateTime[] timestamps = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             InboundRow row = rows.get(i);
@@ -87,10 +187,16 @@ public class ConversationWrites {
             contents[i] = row.content();
             types[i] = row.messageType();
             metadata[i] = row.metadataJson();
+            userIds[i] = row.userId();
+            parents[i] = row.parentUserId();
+            usernames[i] = row.username();
+            countries[i] = row.countryCode();
         }
         Tuple params = Tuple.tuple().addArrayOfString(waIds).addArrayOfString(names).addArrayOfString(phones)
                 .addArrayOfString(numberIds).addArrayOfOffsetDateTime(timestamps).addArrayOfString(wamids)
-                .addArrayOfString(contents).addArrayOfString(types).addArrayOfString(metadata);
+                .addArrayOfString(contents).addArrayOfString(types).addArrayOfString(metadata)
+                .addArrayOfString(userIds).addArrayOfString(parents).addArrayOfString(usernames)
+                .addArrayOfString(countries);
         return client.preparedQuery(insertInboundBatch).execute(params).map(result -> {
             Set<String> stored = new HashSet<>(result.size() * 2);
             for (Row row : result) {

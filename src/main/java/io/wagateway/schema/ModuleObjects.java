@@ -47,7 +47,10 @@ final class ModuleObjects {
             // V10
             "gateway_event_deliveries_unreleased", "gateway_delivery_attempts_subscription",
             // V9
-            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx");
+            "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
+            // V12
+            "customer_profiles_user_id_key", "customer_profiles_username_idx", "gateway_customer_identity",
+            "gateway_customer_user_id_change");
 
     private ModuleObjects() {
     }

@@ -30,7 +30,7 @@ public class DeliveryStore {
     /** Writes a delivery's non-empty rows; what the commit wrote. */
     public Uni<Written> store(Rows rows) {
         Uni<Written> work;
-        if (rows.messages().size() == 1 && rows.statuses().isEmpty()) {
+        if (rows.messages().size() == 1 && rows.statuses().isEmpty() && rows.userIdChanges().isEmpty()) {
             String type = rows.messages().get(0).messageType();
             work = batcher.store(rows.messages().get(0)).map(outcome -> switch (outcome) {
                 case STORED -> Written.stored(type);
@@ -39,7 +39,7 @@ public class DeliveryStore {
                 case DROPPED -> Written.NOTHING;
             });
         } else {
-            work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses()));
+            work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses(), rows.userIdChanges()));
         }
         // the commit is done when the write answers: its events can be numbered and sent now (a redelivery or a
         // status that moved nothing appended none, and wakes nobody)

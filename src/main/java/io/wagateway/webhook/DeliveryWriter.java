@@ -13,6 +13,7 @@ import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.InboundRow;
 import io.wagateway.webhook.InboundRows.StatusWrite;
 import io.wagateway.webhook.Written.StatusResult;
+import io.wagateway.webhook.payload.UserIdChange;
 
 /**
  * Writes a delivery of several items (messages, statuses) in one transaction through {@link ConversationWrites},
@@ -35,12 +36,19 @@ public class DeliveryWriter {
 
     /** Messages in lock order, then statuses in lock order, in one transaction. */
     public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses) {
-        return write(rows, statuses, List.of());
+        return write(rows, statuses, List.of(), List.of());
     }
 
-    private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<DeadLetter> deadLetters) {
+    /** As {@link #write(List, List)}, then the BSUID changes of {@code user_id_update} webhooks. */
+    public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges) {
+        return write(rows, statuses, userIdChanges, List.of());
+    }
+
+    private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
+            List<DeadLetter> deadLetters) {
         return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
-                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))))
+                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))
+                .call(() -> changeUserIds(tx, userIdChanges))))
                 .invoke(() -> deadLetters.forEach(DeadLetter::logKept))
                 .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
                     PoisonedItem poisoned = (PoisonedItem) failure;
@@ -50,7 +58,8 @@ public class DeliveryWriter {
                     } else {
                         kept.remove(poisoned.item);
                     }
-                    return write(without(rows, poisoned.item), without(statuses, poisoned.item), kept);
+                    return write(without(rows, poisoned.item), without(statuses, poisoned.item),
+                            without(userIdChanges, poisoned.item), kept);
                 });
     }
 
@@ -78,6 +87,18 @@ public class DeliveryWriter {
             }
         }
         return removed ? rest : items;
+    }
+
+    private Uni<Void> changeUserIds(SqlClient tx, List<UserIdChange> changes) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UserIdChange change : changes) {
+            chain = chain.chain(() -> writes.changeUserId(tx, change.previous(), change.current(), change.waId())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(change, DeadLetter.of(DeadLetter.STATUS,
+                            change.routing().phoneNumberId(), change.current(), (PgException) failure, null)))
+                    .replaceWithVoid());
+        }
+        return chain;
     }
 
     private Uni<Written> writeAll(SqlClient tx, List<InboundRow> rows, List<StatusWrite> statuses, int deadLetters) {

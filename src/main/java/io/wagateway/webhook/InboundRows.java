@@ -25,6 +25,7 @@ import io.wagateway.webhook.payload.Delivery;
 import io.wagateway.webhook.payload.InboundMessage;
 import io.wagateway.webhook.payload.Keys;
 import io.wagateway.webhook.payload.StatusUpdate;
+import io.wagateway.webhook.payload.UserIdChange;
 
 /**
  * A routed delivery as the writes it makes: each inbound message as a {@link InboundRow}, each status as a
@@ -43,11 +44,16 @@ public class InboundRows {
     }
 
     /** The writes of one delivery, and what was left out: without id, with a key too long, stale, unknown. */
-    public record Rows(List<InboundRow> messages, List<StatusWrite> statuses, int skipped, int invalid, int stale,
-            int unknownStatuses) {
+    public record Rows(List<InboundRow> messages, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
+            int skipped, int invalid, int stale, int unknownStatuses) {
+
+        public Rows(List<InboundRow> messages, List<StatusWrite> statuses, int skipped, int invalid, int stale,
+                int unknownStatuses) {
+            this(messages, statuses, List.of(), skipped, invalid, stale, unknownStatuses);
+        }
 
         public boolean isEmpty() {
-            return messages.isEmpty() && statuses.isEmpty();
+            return messages.isEmpty() && statuses.isEmpty() && userIdChanges.isEmpty();
         }
     }
 
@@ -74,7 +80,8 @@ public class InboundRows {
                 continue;
             }
             InboundRow row = row(message);
-            if (!Keys.fits(row.wamid()) || !Keys.fits(row.phoneNumber()) || !Keys.fits(row.waId())) {
+            if (!Keys.fits(row.wamid()) || !Keys.fits(row.phoneNumber()) || !Keys.fits(row.waId())
+                    || !Keys.fits(row.userId()) || !Keys.fits(row.newUserId())) {
                 // Unique keys: PostgreSQL refuses index entries past a size in bytes, so such a message could never
                 // be stored and its delivery would be answered 503 for the days Meta retries. Real ones are short.
                 skipped++;
@@ -128,7 +135,17 @@ public class InboundRows {
                     status.timestamp(), json(status.errors()), json(status.raw()), status.routing().phoneNumberId(),
                     scope));
         }
-        return new Rows(rows, statuses, skipped, invalid, stale, unknown);
+        List<UserIdChange> changes = new ArrayList<>();
+        for (UserIdChange change : delivery.userIdChanges()) {
+            UserIdChange storable = new UserIdChange(change.routing(), StorableText.text(change.waId()),
+                    StorableText.text(change.previous()), StorableText.text(change.current()));
+            if (Keys.fits(storable.current()) && Keys.fits(storable.previous()) && Keys.fits(storable.waId())) {
+                changes.add(storable);
+            } else {
+                invalid++;
+            }
+        }
+        return new Rows(rows, statuses, changes, skipped, invalid, stale, unknown);
     }
 
     private InboundRow row(InboundMessage message) {
@@ -138,13 +155,19 @@ public class InboundRows {
         metadata.put("displayPhoneNumber", message.routing().displayPhoneNumber());
         metadata.put("contactName", message.contactName());
         metadata.put("contactWaId", message.waId());
+        if (message.userId() != null) {
+            metadata.put("contactUserId", message.userId());
+            metadata.put("contactUsername", message.username());
+        }
         metadata.set("message", message.raw());
         String type = message.type() == null || message.type().isBlank() ? "unknown" : message.type();
         return new InboundRow(StorableText.text(message.waId()),
                 StorableText.text(message.contactName()), StorableText.text(message.from()),
                 StorableText.text(message.routing().phoneNumberId()), message.timestamp(),
                 StorableText.text(message.id()), StorableText.text(ContentSummary.of(message.raw())),
-                StorableText.text(type), json(metadata));
+                StorableText.text(type), json(metadata), StorableText.text(message.userId()),
+                StorableText.text(message.parentUserId()), StorableText.text(message.username()),
+                StorableText.text(message.countryCode()), StorableText.text(message.newUserId()));
     }
 
     /** JSON text for a jsonb parameter; a NUL anywhere in the tree is stored as U+FFFD (jsonb refuses it). */

@@ -1,0 +1,165 @@
+-- Business-scoped user ids (BSUID, issue 14). A customer keeps the BSUID (user_id), the parent BSUID, the username
+-- and the country code next to wa_id. wa_id and the session's phone_number (the seed's unique keys) hold the phone
+-- number when it is known, else the BSUID; they take the phone once a delivery carries it.
+ALTER TABLE customer_profiles
+    ADD COLUMN user_id        text,
+    ADD COLUMN parent_user_id text,
+    ADD COLUMN username       text,
+    ADD COLUMN country_code   text;
+
+CREATE UNIQUE INDEX customer_profiles_user_id_key ON customer_profiles (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX customer_profiles_username_idx ON customer_profiles (username) WHERE username IS NOT NULL;
+
+-- The customer event data (V7) with the BSUID and the username.
+CREATE OR REPLACE FUNCTION gateway_event_customer(p customer_profiles, session_id uuid, phone_number text,
+                                                  phone_number_id text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT jsonb_build_object(
+    'id', p.id,
+    'waId', p.wa_id,
+    'userId', p.user_id,
+    'username', p.username,
+    'displayName', p.display_name,
+    'sessionId', session_id,
+    'phoneNumber', phone_number,
+    'phoneNumberId', phone_number_id)
+$$;
+
+-- Resolves the customer of a delivery that carries a BSUID and returns the key (wa_id = session phone_number) its
+-- message is stored under: the customer found by user_id first, else by wa_id (the phone). A delivery with both
+-- links them: a customer known only by the phone takes the BSUID; one known only by the BSUID takes the phone
+-- (its session too); when both exist as separate customers they are merged into the phone's customer and
+-- session (every message moved, the BSUID's customer and session deleted) and whatsapp.customer.updated is
+-- appended. Nothing is inserted here: a customer not known yet is created by the inbound statement that follows
+-- in the same transaction (with its user_id).
+-- Concurrency: a transaction-level advisory lock per BSUID serialises every resolution of one BSUID until commit
+-- (the inbound statement that follows included), so two deliveries of one person cannot both create a customer
+-- or both merge; the rows are then locked customer (BSUID's, then phone's) before sessions (by phone_number), the
+-- order of the inbound statements and of the deletion.
+CREATE FUNCTION gateway_customer_identity(p_phone text, p_user_id text, p_parent_user_id text, p_username text,
+                                          p_country_code text, p_phone_number_id text) RETURNS text
+    LANGUAGE plpgsql AS $$
+DECLARE
+    by_user customer_profiles;
+    by_phone customer_profiles;
+    survivor uuid;
+    old_session whatsapp_sessions;
+    new_session whatsapp_sessions;
+    kept_session uuid;
+BEGIN
+    IF p_user_id IS NULL OR p_user_id = '' THEN
+        RETURN p_phone;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || p_user_id));
+    SELECT * INTO by_user FROM customer_profiles WHERE user_id = p_user_id FOR UPDATE;
+    IF p_phone IS NULL OR p_phone = '' OR p_phone = p_user_id THEN
+        IF by_user.id IS NULL THEN
+            RETURN p_user_id;
+        END IF;
+        UPDATE customer_profiles
+           SET parent_user_id = COALESCE(p_parent_user_id, parent_user_id),
+               username = COALESCE(p_username, username), country_code = COALESCE(p_country_code, country_code)
+         WHERE id = by_user.id
+           AND (parent_user_id, username, country_code) IS DISTINCT FROM
+               (COALESCE(p_parent_user_id, parent_user_id), COALESCE(p_username, username),
+                COALESCE(p_country_code, country_code));
+        RETURN by_user.wa_id;
+    END IF;
+    SELECT * INTO by_phone FROM customer_profiles WHERE wa_id = p_phone FOR UPDATE;
+    IF by_user.id IS NULL OR by_user.id = by_phone.id THEN
+        -- known by the phone only (or already linked): it takes (or keeps) the BSUID
+        UPDATE customer_profiles
+           SET user_id = p_user_id, parent_user_id = COALESCE(p_parent_user_id, parent_user_id),
+               username = COALESCE(p_username, username), country_code = COALESCE(p_country_code, country_code),
+               updated_at = now()
+         WHERE id = by_phone.id
+           AND (user_id, parent_user_id, username, country_code) IS DISTINCT FROM
+               (p_user_id, COALESCE(p_parent_user_id, parent_user_id), COALESCE(p_username, username),
+                COALESCE(p_country_code, country_code));
+        RETURN p_phone;
+    END IF;
+    -- The BSUID's customer is stored under another key (the BSUID, while the phone was withheld).
+    IF by_phone.id IS NULL THEN
+        survivor := by_user.id;
+        UPDATE customer_profiles
+           SET wa_id = p_phone, parent_user_id = COALESCE(p_parent_user_id, parent_user_id),
+               username = COALESCE(p_username, username), country_code = COALESCE(p_country_code, country_code),
+               updated_at = now()
+         WHERE id = by_user.id;
+    ELSE
+        survivor := by_phone.id;
+        UPDATE customer_profiles SET user_id = NULL WHERE id = by_user.id;
+        UPDATE customer_profiles
+           SET user_id = p_user_id,
+               parent_user_id = COALESCE(p_parent_user_id, by_user.parent_user_id, parent_user_id),
+               username = COALESCE(p_username, by_user.username, username),
+               country_code = COALESCE(p_country_code, by_user.country_code, country_code),
+               display_name = COALESCE(display_name, by_user.display_name),
+               conversation_deleted_at = GREATEST(conversation_deleted_at, by_user.conversation_deleted_at),
+               created_at = LEAST(created_at, by_user.created_at),
+               updated_at = now()
+         WHERE id = by_phone.id;
+    END IF;
+    -- Sessions, locked in phone_number order: the BSUID's session takes the phone, or is merged into the phone's.
+    PERFORM 1 FROM whatsapp_sessions WHERE phone_number IN (by_user.wa_id, p_phone) ORDER BY phone_number FOR UPDATE;
+    SELECT * INTO old_session FROM whatsapp_sessions WHERE phone_number = by_user.wa_id;
+    SELECT * INTO new_session FROM whatsapp_sessions WHERE phone_number = p_phone;
+    IF old_session.id IS NOT NULL AND new_session.id IS NULL THEN
+        UPDATE whatsapp_sessions SET phone_number = p_phone, customer_profile_id = survivor, updated_at = now()
+         WHERE id = old_session.id;
+        kept_session := old_session.id;
+    ELSIF old_session.id IS NOT NULL THEN
+        UPDATE whatsapp_messages SET session_id = new_session.id WHERE session_id = old_session.id;
+        UPDATE whatsapp_sessions
+           SET customer_profile_id = survivor,
+               last_message_at = GREATEST(last_message_at, old_session.last_message_at),
+               last_inbound_at = GREATEST(last_inbound_at, old_session.last_inbound_at),
+               phone_number_id = CASE WHEN old_session.last_message_at > last_message_at
+                                      THEN COALESCE(old_session.phone_number_id, phone_number_id)
+                                      ELSE phone_number_id END,
+               context_data = COALESCE(context_data, old_session.context_data),
+               updated_at = now()
+         WHERE id = new_session.id;
+        DELETE FROM whatsapp_sessions WHERE id = old_session.id;
+        kept_session := new_session.id;
+    ELSE
+        kept_session := new_session.id;
+    END IF;
+    UPDATE whatsapp_sessions SET customer_profile_id = survivor, updated_at = now()
+     WHERE customer_profile_id = by_user.id AND survivor <> by_user.id;
+    IF survivor <> by_user.id THEN
+        DELETE FROM customer_profiles WHERE id = by_user.id;
+    END IF;
+    IF kept_session IS NOT NULL THEN
+        INSERT INTO gateway_events (type, phone_number_id, subject, data)
+        SELECT 'whatsapp.customer.updated', COALESCE(p_phone_number_id, s.phone_number_id), s.id,
+               gateway_event_customer(p, s.id, s.phone_number, COALESCE(p_phone_number_id, s.phone_number_id))
+          FROM customer_profiles p, whatsapp_sessions s
+         WHERE p.id = survivor AND s.id = kept_session;
+    END IF;
+    RETURN p_phone;
+END
+$$;
+
+-- Records a change of BSUID (user_id_update webhook, user_changed_user_id system message) on the customer that
+-- holds the previous one (else the one of wa_id, when given). A customer already holding the current BSUID keeps
+-- it (the change is then known already). Returns whether a customer changed.
+CREATE FUNCTION gateway_customer_user_id_change(p_previous text, p_current text, p_wa_id text) RETURNS boolean
+    LANGUAGE plpgsql AS $$
+DECLARE
+    changed integer;
+BEGIN
+    IF p_current IS NULL OR p_current = '' THEN
+        RETURN false;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || p_current));
+    IF EXISTS (SELECT 1 FROM customer_profiles WHERE user_id = p_current) THEN
+        RETURN false;
+    END IF;
+    UPDATE customer_profiles SET user_id = p_current, updated_at = now()
+     WHERE id = COALESCE((SELECT id FROM customer_profiles WHERE user_id = p_previous),
+                         (SELECT id FROM customer_profiles WHERE wa_id = p_wa_id));
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed > 0;
+END
+$$;
