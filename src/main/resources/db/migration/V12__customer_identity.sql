@@ -25,6 +25,31 @@ SELECT jsonb_build_object(
     'phoneNumberId', phone_number_id)
 $$;
 
+-- The session event data (V7) with the customer's BSUID and username, as SessionResponse shows them.
+CREATE OR REPLACE FUNCTION gateway_event_session(s whatsapp_sessions) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT jsonb_build_object(
+    'id', s.id,
+    'phoneNumber', s.phone_number,
+    'state', s.state,
+    'contextData', s.context_data,
+    'customerProfile', (SELECT jsonb_build_object('id', p.id, 'waId', p.wa_id, 'displayName', p.display_name,
+                                                   'userId', p.user_id, 'username', p.username)
+                        FROM customer_profiles p WHERE p.id = s.customer_profile_id),
+    'lastMessageAt', gateway_json_time(s.last_message_at),
+    'windowOpen', s.last_inbound_at IS NOT NULL AND now() < s.last_inbound_at + interval '24 hours',
+    'windowExpiresAt', gateway_json_time(s.last_inbound_at + interval '24 hours'),
+    'createdAt', gateway_json_time(s.created_at),
+    'updatedAt', gateway_json_time(s.updated_at),
+    'lastMessage', (SELECT jsonb_build_object('id', m.id, 'messageId', m.message_id, 'direction', m.direction,
+                                              'messageType', m.message_type, 'content', m.content,
+                                              'status', m.status, 'createdAt', gateway_json_time(m.created_at))
+                    FROM whatsapp_messages m WHERE m.session_id = s.id
+                    ORDER BY m.created_at DESC, m.id DESC LIMIT 1),
+    'sessionId', s.id,
+    'phoneNumberId', s.phone_number_id)
+$$;
+
 -- Resolves the customer of a delivery that carries a BSUID and returns the key (wa_id = session phone_number) its
 -- message is stored under: the customer found by user_id first, else by wa_id (the phone). A delivery with both
 -- links them: a customer known only by the phone takes the BSUID; one known only by the BSUID takes the phone

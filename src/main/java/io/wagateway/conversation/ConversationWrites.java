@@ -43,6 +43,9 @@ public class ConversationWrites {
     /** Serialises everything that touches one wamid's status (webhook statuses, outbound sends) per transaction. */
     public static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
 
+    /** The per-BSUID lock of gateway_customer_identity (V12): resolutions, links and merges of one BSUID. */
+    static final String LOCK_IDENTITY = "SELECT pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || $1))";
+
     private final String insertInbound = SqlFiles.load("conversation/inbound-message.sql");
     private final String insertInboundBatch = SqlFiles.load("conversation/inbound-batch.sql");
     private final String updateStatus = SqlFiles.load("conversation/status-update.sql");
@@ -57,6 +60,7 @@ public class ConversationWrites {
     private final String customerIdentity = SqlFiles.load("conversation/customer-identity.sql");
     private final String customerIdentities = SqlFiles.load("conversation/customer-identities.sql");
     private final String userIdChange = SqlFiles.load("conversation/user-id-change.sql");
+    private final String outboundIdentity = SqlFiles.load("conversation/outbound-identity.sql");
 
     /**
      * One inbound message; true when stored, false when its wamid was stored before. A sender with a BSUID is
@@ -331,6 +335,20 @@ public class ConversationWrites {
     }
 
     /** A message Meta accepted, to be stored OUTBOUND ({@code outbound-message.sql}). */
+    /**
+     * The session key of a send: a phone as given; a BSUID under its lock (customer-identity), then the key of the
+     * customer holding it now, so a merge that committed since the send was planned is followed, and one still
+     * running waits.
+     */
+    private Uni<String> outboundKey(SqlClient tx, OutboundRow row) {
+        if (row.phoneNumber().chars().allMatch(Character::isDigit)) {
+            return Uni.createFrom().item(row.phoneNumber());
+        }
+        return tx.preparedQuery(LOCK_IDENTITY).execute(Tuple.of(row.phoneNumber()))
+                .chain(() -> tx.preparedQuery(outboundIdentity).execute(Tuple.of(row.phoneNumber())))
+                .map(rows -> rows.iterator().next().getString("key"));
+    }
+
     public record OutboundRow(String phoneNumber, String phoneNumberId, String wamid, String messageType,
             String content, String metadataJson, MessageStatus status, Instant at) {
     }
@@ -344,7 +362,12 @@ public class ConversationWrites {
                 .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content()).addValue(row.metadataJson())
                 .addValue(row.status().wireName()).addValue(row.status().rank());
         return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(row.wamid()))
-                .chain(() -> tx.preparedQuery(insertOutbound).execute(params))
+                .chain(() -> outboundKey(tx, row))
+                .chain(key -> tx.preparedQuery(insertOutbound).execute(key.equals(row.phoneNumber()) ? params
+                        : Tuple.tuple().addValue(key).addValue(row.phoneNumberId()).addValue(utc(row.at()))
+                                .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content())
+                                .addValue(row.metadataJson()).addValue(row.status().wireName())
+                                .addValue(row.status().rank())))
                 .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
                         .replaceWith(inserted.iterator().next().getUUID("id")))))
                 .invoke(events::committed);

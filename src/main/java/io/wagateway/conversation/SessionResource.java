@@ -82,8 +82,8 @@ public class SessionResource {
             @Parameter(description = "A whatsapp_session_state") @QueryParam("state") SessionState state,
             @Parameter(description = "Only sessions updated at or after this ISO-8601 instant, e.g. 2026-11-25T13:00:00Z") @QueryParam("updatedSince") Instant updatedSince,
             @Valid @BeanParam PageQuery page) {
-        return sessions.list(new SessionRepository.Filter(SessionService.normalizePhone(phoneNumber), state, updatedSince,
-                blankToNull(userId), normalizeUsername(username)), page.after(), page.size());
+        return sessions.list(SessionService.normalizePhone(phoneNumber), blankToNull(userId), normalizeUsername(username),
+                state, updatedSince, page.after(), page.size());
     }
 
     @GET

@@ -56,9 +56,14 @@ public class SessionService {
         return list(new SessionRepository.Filter(phoneNumber, state, updatedSince), after, size);
     }
 
-    /** One page of sessions matching every non-null field of {@code filter}. */
+    /** The same, also filtered by the customer's BSUID and username (null: not filtered). */
     @WithSession
-    public Uni<PageResponse<SessionResponse>> list(SessionRepository.Filter filter, Cursor after, int size) {
+    public Uni<PageResponse<SessionResponse>> list(String phoneNumber, String userId, String username,
+            SessionState state, Instant updatedSince, Cursor after, int size) {
+        return list(new SessionRepository.Filter(phoneNumber, state, updatedSince, userId, username), after, size);
+    }
+
+    private Uni<PageResponse<SessionResponse>> list(SessionRepository.Filter filter, Cursor after, int size) {
         return sessions.page(filter, after, size + 1).flatMap(rows -> {
             Cursor.Slice<WhatsAppSession> slice = Cursor.slice(rows, size, s -> new Cursor(s.updatedAt, s.id));
             List<WhatsAppSession> page = slice.rows();
