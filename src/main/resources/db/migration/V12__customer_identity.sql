@@ -105,13 +105,19 @@ BEGIN
     END IF;
     -- The BSUID's customer is stored under another key (the BSUID, while the phone was withheld).
     IF by_phone.id IS NULL THEN
-        survivor := by_user.id;
-        UPDATE customer_profiles
-           SET wa_id = p_phone, parent_user_id = COALESCE(p_parent_user_id, parent_user_id),
-               username = COALESCE(p_username, username), country_code = COALESCE(p_country_code, country_code),
-               updated_at = now()
-         WHERE id = by_user.id;
-    ELSE
+        BEGIN
+            UPDATE customer_profiles
+               SET wa_id = p_phone, parent_user_id = COALESCE(p_parent_user_id, parent_user_id),
+                   username = COALESCE(p_username, username), country_code = COALESCE(p_country_code, country_code),
+                   updated_at = now()
+             WHERE id = by_user.id;
+            survivor := by_user.id;
+        EXCEPTION WHEN unique_violation THEN
+            -- a delivery without BSUID created the phone's customer meanwhile (it takes no BSUID lock): merge
+            SELECT * INTO by_phone FROM customer_profiles WHERE wa_id = p_phone FOR UPDATE;
+        END;
+    END IF;
+    IF by_phone.id IS NOT NULL THEN
         survivor := by_phone.id;
         UPDATE customer_profiles SET user_id = NULL WHERE id = by_user.id;
         UPDATE customer_profiles
@@ -130,10 +136,18 @@ BEGIN
     SELECT * INTO old_session FROM whatsapp_sessions WHERE phone_number = by_user.wa_id;
     SELECT * INTO new_session FROM whatsapp_sessions WHERE phone_number = p_phone;
     IF old_session.id IS NOT NULL AND new_session.id IS NULL THEN
-        UPDATE whatsapp_sessions SET phone_number = p_phone, customer_profile_id = survivor, updated_at = now()
-         WHERE id = old_session.id;
-        kept_session := old_session.id;
-    ELSIF old_session.id IS NOT NULL THEN
+        BEGIN
+            UPDATE whatsapp_sessions SET phone_number = p_phone, customer_profile_id = survivor, updated_at = now()
+             WHERE id = old_session.id;
+            kept_session := old_session.id;
+        EXCEPTION WHEN unique_violation THEN
+            -- a send or a delivery without BSUID created the phone's session meanwhile: merge into it
+            SELECT * INTO new_session FROM whatsapp_sessions WHERE phone_number = p_phone FOR UPDATE;
+        END;
+    END IF;
+    IF kept_session IS NOT NULL THEN
+        NULL;
+    ELSIF old_session.id IS NOT NULL AND new_session.id IS NOT NULL THEN
         UPDATE whatsapp_messages SET session_id = new_session.id WHERE session_id = old_session.id;
         UPDATE whatsapp_sessions
            SET customer_profile_id = survivor,
