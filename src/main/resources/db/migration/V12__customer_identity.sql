@@ -202,3 +202,117 @@ BEGIN
     RETURN changed > 0;
 END
 $$;
+
+-- Edits and revokes (messages of type edit / revoke, issue 14): the original message shows the new content, its
+-- earlier versions kept in metadata.edits; a revoked one is marked, its content replaced by a placeholder unless
+-- gateway.messages.keep-revoked-content. An edit or revoke that arrives before its original waits here (as early
+-- statuses do) and is applied when the original is stored.
+ALTER TABLE whatsapp_messages
+    ADD COLUMN edited_at  timestamptz,
+    ADD COLUMN revoked_at timestamptz;
+
+CREATE TABLE whatsapp_pending_edits (
+    edit_id             text        NOT NULL,
+    original_message_id text        NOT NULL,
+    kind                text        NOT NULL,
+    message_type        text,
+    content             text,
+    payload             jsonb       NOT NULL,
+    edited_at           timestamptz NOT NULL,
+    phone_number_id     text,
+    received_at         timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT whatsapp_pending_edits_pkey PRIMARY KEY (edit_id),
+    CONSTRAINT whatsapp_pending_edits_kind_check CHECK (kind IN ('edit', 'revoke'))
+);
+CREATE INDEX whatsapp_pending_edits_original_idx ON whatsapp_pending_edits (original_message_id);
+
+-- The message event data (V7) with editedAt and revokedAt, as the API shows a message.
+CREATE OR REPLACE FUNCTION gateway_event_message(m whatsapp_messages, phone_number text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT jsonb_build_object(
+    'id', m.id,
+    'messageId', m.message_id,
+    'sessionId', m.session_id,
+    'direction', m.direction,
+    'messageType', m.message_type,
+    'content', m.content,
+    'status', m.status,
+    'metadata', m.metadata,
+    'createdAt', gateway_json_time(m.created_at),
+    'editedAt', gateway_json_time(m.edited_at),
+    'revokedAt', gateway_json_time(m.revoked_at),
+    'phoneNumber', phone_number,
+    'phoneNumberId', m.phone_number_id)
+$$;
+
+-- Applies one edit or revoke (p_edit_id: its own wamid) to the message p_original, under the original's wamid
+-- lock (ConversationWrites.LOCK_WAMID): 'applied' (and whatsapp.message.edited / .revoked appended), 'duplicate'
+-- when this edit was applied before, 'pending' when the original is not stored (yet): kept in
+-- whatsapp_pending_edits. An edit older than the latest one applied only joins the history; nothing edits a
+-- revoked message. p_keep: gateway.messages.keep-revoked-content.
+CREATE FUNCTION gateway_apply_edit(p_edit_id text, p_original text, p_kind text, p_message_type text,
+                                   p_content text, p_payload jsonb, p_at timestamptz, p_phone_number_id text,
+                                   p_keep boolean) RETURNS text
+    LANGUAGE plpgsql AS $$
+DECLARE
+    m whatsapp_messages;
+    phone text;
+    newest boolean;
+BEGIN
+    SELECT * INTO m FROM whatsapp_messages WHERE message_id = p_original FOR UPDATE;
+    IF m.id IS NULL THEN
+        INSERT INTO whatsapp_pending_edits (edit_id, original_message_id, kind, message_type, content, payload,
+                                            edited_at, phone_number_id)
+        VALUES (p_edit_id, p_original, p_kind, p_message_type, p_content, p_payload, p_at, p_phone_number_id)
+        ON CONFLICT (edit_id) DO NOTHING;
+        RETURN 'pending';
+    END IF;
+    IF COALESCE(m.metadata->'edits', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('id', p_edit_id))
+       OR (p_kind = 'revoke' AND m.revoked_at IS NOT NULL) THEN
+        DELETE FROM whatsapp_pending_edits WHERE edit_id = p_edit_id;
+        RETURN 'duplicate';
+    END IF;
+    SELECT s.phone_number INTO phone FROM whatsapp_sessions s WHERE s.id = m.session_id;
+    IF p_kind = 'revoke' THEN
+        UPDATE whatsapp_messages
+           SET revoked_at = p_at,
+               content = CASE WHEN p_keep THEN content ELSE '[message deleted]' END,
+               metadata = CASE WHEN p_keep
+                               THEN jsonb_set(COALESCE(metadata, '{}'::jsonb), '{edits}',
+                                              COALESCE(metadata->'edits', '[]'::jsonb)
+                                              || jsonb_build_array(jsonb_build_object('id', p_edit_id, 'kind', 'revoke',
+                                                 'at', gateway_json_time(p_at))))
+                               ELSE (COALESCE(metadata, '{}'::jsonb) - 'message') || jsonb_build_object('edits',
+                                    jsonb_build_array(jsonb_build_object('id', p_edit_id, 'kind', 'revoke',
+                                                      'at', gateway_json_time(p_at))))
+                          END
+         WHERE id = m.id
+        RETURNING * INTO m;
+        INSERT INTO gateway_events (type, phone_number_id, subject, data)
+        VALUES ('whatsapp.message.revoked', COALESCE(m.phone_number_id, p_phone_number_id), m.session_id,
+                gateway_event_message(m, phone));
+    ELSE
+        IF m.revoked_at IS NOT NULL THEN
+            RETURN 'duplicate';
+        END IF;
+        newest := m.edited_at IS NULL OR m.edited_at <= p_at;
+        UPDATE whatsapp_messages
+           SET edited_at = CASE WHEN newest THEN p_at ELSE edited_at END,
+               content = CASE WHEN newest THEN p_content ELSE content END,
+               message_type = CASE WHEN newest THEN COALESCE(p_message_type, message_type) ELSE message_type END,
+               metadata = jsonb_set(COALESCE(metadata, '{}'::jsonb), '{edits}',
+                                    COALESCE(metadata->'edits', '[]'::jsonb)
+                                    || jsonb_build_array(jsonb_build_object('id', p_edit_id, 'kind', 'edit',
+                                       'at', gateway_json_time(p_at),
+                                       'previousContent', CASE WHEN newest THEN content ELSE p_content END,
+                                       'message', p_payload)))
+         WHERE id = m.id
+        RETURNING * INTO m;
+        INSERT INTO gateway_events (type, phone_number_id, subject, data)
+        VALUES ('whatsapp.message.edited', COALESCE(m.phone_number_id, p_phone_number_id), m.session_id,
+                gateway_event_message(m, phone));
+    END IF;
+    DELETE FROM whatsapp_pending_edits WHERE edit_id = p_edit_id;
+    RETURN 'applied';
+END
+$$;

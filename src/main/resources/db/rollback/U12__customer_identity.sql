@@ -1,4 +1,22 @@
 -- Undoes V12__customer_identity.sql. Customers known only by their BSUID keep it as wa_id.
+DROP FUNCTION IF EXISTS gateway_apply_edit(text, text, text, text, text, jsonb, timestamptz, text, boolean);
+CREATE OR REPLACE FUNCTION gateway_event_message(m whatsapp_messages, phone_number text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT jsonb_build_object(
+    'id', m.id,
+    'messageId', m.message_id,
+    'sessionId', m.session_id,
+    'direction', m.direction,
+    'messageType', m.message_type,
+    'content', m.content,
+    'status', m.status,
+    'metadata', m.metadata,
+    'createdAt', gateway_json_time(m.created_at),
+    'phoneNumber', phone_number,
+    'phoneNumberId', m.phone_number_id)
+$$;
+DROP TABLE IF EXISTS whatsapp_pending_edits;
+ALTER TABLE whatsapp_messages DROP COLUMN IF EXISTS edited_at, DROP COLUMN IF EXISTS revoked_at;
 DROP FUNCTION IF EXISTS gateway_customer_user_id_change(text, text, text);
 DROP FUNCTION IF EXISTS gateway_customer_identity(text, text, text, text, text, text);
 CREATE OR REPLACE FUNCTION gateway_event_customer(p customer_profiles, session_id uuid, phone_number text,

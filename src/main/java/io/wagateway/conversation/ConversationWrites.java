@@ -61,6 +61,8 @@ public class ConversationWrites {
     private final String customerIdentities = SqlFiles.load("conversation/customer-identities.sql");
     private final String userIdChange = SqlFiles.load("conversation/user-id-change.sql");
     private final String outboundIdentity = SqlFiles.load("conversation/outbound-identity.sql");
+    private final String applyEdit = SqlFiles.load("conversation/edit-apply.sql");
+    private final String pendingEdits = SqlFiles.load("conversation/edit-pending.sql");
 
     /**
      * One inbound message; true when stored, false when its wamid was stored before. A sender with a BSUID is
@@ -103,6 +105,50 @@ public class ConversationWrites {
                 .addValue(row.username())
                 .addValue(row.countryCode());
         return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** What became of an edit or revoke: applied to its original, applied before, or kept until it is stored. */
+    public enum EditOutcome {
+        APPLIED,
+        DUPLICATE,
+        PENDING
+    }
+
+    /** Applies an edit or revoke to its original under the original's wamid lock, in {@code tx}. */
+    public Uni<EditOutcome> applyEdit(SqlClient tx, EditRow edit, boolean keepRevokedContent) {
+        Tuple params = Tuple.tuple().addValue(edit.wamid()).addValue(edit.originalWamid()).addValue(edit.kind())
+                .addValue(edit.messageType()).addValue(edit.content()).addValue(edit.messageJson())
+                .addValue(utc(edit.timestamp())).addValue(edit.phoneNumberId()).addValue(keepRevokedContent);
+        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(edit.originalWamid()))
+                .chain(() -> tx.preparedQuery(applyEdit).execute(params))
+                .map(rows -> EditOutcome.valueOf(rows.iterator().next().getString("outcome").toUpperCase()));
+    }
+
+    /**
+     * Applies up to {@code limit} kept edits and revokes whose original is stored now, each in a transaction of
+     * its own; how many were applied.
+     */
+    public Uni<Integer> applyPendingEdits(boolean keepRevokedContent, int limit) {
+        return pool.preparedQuery(pendingEdits).execute(Tuple.of(limit)).chain(rows -> {
+            List<EditRow> edits = new ArrayList<>();
+            for (Row row : rows) {
+                edits.add(new EditRow(row.getString("edit_id"), row.getString("original_message_id"),
+                        row.getString("kind"), row.getString("message_type"), row.getString("content"),
+                        row.getString("payload"), row.getOffsetDateTime("edited_at").toInstant(),
+                        row.getString("phone_number_id")));
+            }
+            int[] applied = new int[1];
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (EditRow edit : edits) {
+                chain = chain.chain(() -> retryingConflicts(pool.withTransaction(tx -> applyEdit(tx, edit,
+                        keepRevokedContent))).invoke(outcome -> {
+                            if (outcome == EditOutcome.APPLIED) {
+                                applied[0]++;
+                            }
+                        }).replaceWithVoid());
+            }
+            return chain.map(ignored -> applied[0]);
+        });
     }
 
     /** Records a change of BSUID on the customer holding {@code previous} (else the one of {@code waId}). */

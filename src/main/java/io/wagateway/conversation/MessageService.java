@@ -150,7 +150,7 @@ public class MessageService {
     private MessageResponse unstored(SendPlan plan, SentMessage sent) {
         return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
                 ContentSummary.of(sent.payload()), MessageStatus.ACCEPTED.wireName(),
-                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS));
+                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
     }
 
     /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
@@ -276,6 +276,6 @@ public class MessageService {
 
     static MessageResponse toResponse(MessageRow m) {
         return new MessageResponse(m.id(), m.wamid(), m.sessionId(), m.direction(), m.messageType(), m.content(),
-                m.status(), m.metadata(), m.createdAt());
+                m.status(), m.metadata(), m.createdAt(), m.editedAt(), m.revokedAt());
     }
 }

@@ -50,7 +50,8 @@ final class ModuleObjects {
             "gateway_retention_overrides", "gateway_retention_overrides_pkey", "whatsapp_messages_retention_idx",
             // V12
             "customer_profiles_user_id_key", "customer_profiles_username_idx", "gateway_customer_identity",
-            "gateway_customer_user_id_change");
+            "gateway_customer_user_id_change", "whatsapp_pending_edits", "whatsapp_pending_edits_pkey",
+            "whatsapp_pending_edits_original_idx", "gateway_apply_edit");
 
     private ModuleObjects() {
     }

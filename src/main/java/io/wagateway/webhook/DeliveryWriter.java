@@ -10,7 +10,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.EditRow;
 import io.wagateway.conversation.InboundRow;
+import io.wagateway.conversation.MessagesConfig;
 import io.wagateway.webhook.InboundRows.StatusWrite;
 import io.wagateway.webhook.Written.StatusResult;
 import io.wagateway.webhook.payload.UserIdChange;
@@ -25,10 +27,13 @@ import io.wagateway.webhook.payload.UserIdChange;
 public class DeliveryWriter {
 
     private final Pool pool;
+    private final MessagesConfig messages;
     private final ConversationWrites writes;
     private final DeadLetterWriter deadLetterWriter;
 
-    public DeliveryWriter(Pool pool, ConversationWrites writes, DeadLetterWriter deadLetterWriter) {
+    public DeliveryWriter(Pool pool, ConversationWrites writes, DeadLetterWriter deadLetterWriter,
+            MessagesConfig messages) {
+        this.messages = messages;
         this.pool = pool;
         this.writes = writes;
         this.deadLetterWriter = deadLetterWriter;
@@ -41,14 +46,23 @@ public class DeliveryWriter {
 
     /** As {@link #write(List, List)}, then the BSUID changes of {@code user_id_update} webhooks. */
     public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges) {
-        return write(rows, statuses, userIdChanges, List.of());
+        return write(rows, statuses, userIdChanges, List.of(), List.of());
+    }
+
+    /** As above, then the edits and revokes (messages of type edit / revoke) applied to their originals. */
+    public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
+            List<EditRow> edits) {
+        return write(rows, statuses, userIdChanges, edits, List.of());
     }
 
     private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
-            List<DeadLetter> deadLetters) {
+            List<EditRow> edits, List<DeadLetter> deadLetters) {
         return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
                 .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))
-                .call(() -> changeUserIds(tx, userIdChanges))))
+                .call(() -> changeUserIds(tx, userIdChanges))
+                .chain(written -> applyEdits(tx, edits).map(applied -> applied == 0 ? written
+                        : new Written(written.storedTypes(), written.duplicates(), written.statuses(),
+                                written.deadLetters(), applied)))))
                 .invoke(() -> deadLetters.forEach(DeadLetter::logKept))
                 .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
                     PoisonedItem poisoned = (PoisonedItem) failure;
@@ -59,7 +73,7 @@ public class DeliveryWriter {
                         kept.remove(poisoned.item);
                     }
                     return write(without(rows, poisoned.item), without(statuses, poisoned.item),
-                            without(userIdChanges, poisoned.item), kept);
+                            without(userIdChanges, poisoned.item), without(edits, poisoned.item), kept);
                 });
     }
 
@@ -87,6 +101,23 @@ public class DeliveryWriter {
             }
         }
         return removed ? rest : items;
+    }
+
+    private Uni<Integer> applyEdits(SqlClient tx, List<EditRow> edits) {
+        int[] applied = new int[1];
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EditRow edit : edits) {
+            chain = chain.chain(() -> writes.applyEdit(tx, edit, messages.keepRevokedContent())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(edit, DeadLetter.of(DeadLetter.MESSAGE,
+                            edit.phoneNumberId(), edit.wamid(), (PgException) failure, edit.messageJson())))
+                    .invoke(outcome -> {
+                        if (outcome == ConversationWrites.EditOutcome.APPLIED) {
+                            applied[0]++;
+                        }
+                    }).replaceWithVoid());
+        }
+        return chain.map(ignored -> applied[0]);
     }
 
     private Uni<Void> changeUserIds(SqlClient tx, List<UserIdChange> changes) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wagateway.common.LogContext;
 import io.wagateway.common.LogThrottle;
 import io.wagateway.conversation.ContentSummary;
+import io.wagateway.conversation.EditRow;
 import io.wagateway.conversation.InboundRow;
 import io.wagateway.conversation.MessageStatus;
 import io.wagateway.webhook.WebhookSecrets.Signer;
@@ -45,15 +46,15 @@ public class InboundRows {
 
     /** The writes of one delivery, and what was left out: without id, with a key too long, stale, unknown. */
     public record Rows(List<InboundRow> messages, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
-            int skipped, int invalid, int stale, int unknownStatuses) {
+            List<EditRow> edits, int skipped, int invalid, int stale, int unknownStatuses) {
 
         public Rows(List<InboundRow> messages, List<StatusWrite> statuses, int skipped, int invalid, int stale,
                 int unknownStatuses) {
-            this(messages, statuses, List.of(), skipped, invalid, stale, unknownStatuses);
+            this(messages, statuses, List.of(), List.of(), skipped, invalid, stale, unknownStatuses);
         }
 
         public boolean isEmpty() {
-            return messages.isEmpty() && statuses.isEmpty() && userIdChanges.isEmpty();
+            return messages.isEmpty() && statuses.isEmpty() && userIdChanges.isEmpty() && edits.isEmpty();
         }
     }
 
@@ -68,6 +69,7 @@ public class InboundRows {
 
     public Rows of(Delivery delivery, Signer signer) {
         List<InboundRow> rows = new ArrayList<>();
+        List<EditRow> edits = new ArrayList<>();
         int skipped = 0;
         int invalid = 0;
         int stale = 0;
@@ -103,8 +105,18 @@ public class InboundRows {
                 }
                 continue;
             }
+            EditRow edit = edit(message);
+            if (edit != null) {
+                if (Keys.fits(edit.originalWamid())) {
+                    edits.add(edit);
+                } else {
+                    invalid++;
+                }
+                continue;
+            }
             rows.add(row);
         }
+        edits.sort(Comparator.comparing(EditRow::originalWamid).thenComparing(EditRow::wamid));
         rows.sort(InboundRow.LOCK_ORDER);
         List<StatusUpdate> known = new ArrayList<>();
         int unknown = 0;
@@ -145,7 +157,7 @@ public class InboundRows {
                 invalid++;
             }
         }
-        return new Rows(rows, statuses, changes, skipped, invalid, stale, unknown);
+        return new Rows(rows, statuses, changes, edits, skipped, invalid, stale, unknown);
     }
 
     private InboundRow row(InboundMessage message) {
@@ -168,6 +180,46 @@ public class InboundRows {
                 StorableText.text(type), json(metadata), StorableText.text(message.userId()),
                 StorableText.text(message.parentUserId()), StorableText.text(message.username()),
                 StorableText.text(message.countryCode()), StorableText.text(message.newUserId()));
+    }
+
+    /**
+     * A message of type {@code edit} ({@code edit.original_message_id}, {@code edit.message}) or {@code revoke}
+     * ({@code revoke.original_message_id}) as the change it makes to its original; null for any other message.
+     */
+    private EditRow edit(InboundMessage message) {
+        String kind = message.type();
+        if (!"edit".equals(kind) && !"revoke".equals(kind)) {
+            return null;
+        }
+        JsonNode body = message.raw().path(kind);
+        String original = body.path("original_message_id").asText("");
+        if (original.isEmpty() || !body.path("original_message_id").isTextual()) {
+            return null;
+        }
+        String type = null;
+        String content = null;
+        String json = null;
+        if ("edit".equals(kind)) {
+            JsonNode edited = body.path("message");
+            if (!edited.isObject()) {
+                return null;
+            }
+            ObjectNode typed = ((ObjectNode) edited).deepCopy();
+            if (!typed.path("type").isTextual()) {
+                // Meta's edit.message may leave out its type: the one object it holds besides context
+                for (String candidate : List.of("text", "image", "video", "document", "audio", "sticker")) {
+                    if (typed.has(candidate)) {
+                        typed.put("type", candidate);
+                        break;
+                    }
+                }
+            }
+            type = StorableText.text(typed.path("type").asText(null));
+            content = StorableText.text(ContentSummary.of(typed));
+            json = json(edited);
+        }
+        return new EditRow(StorableText.text(message.id()), StorableText.text(original), kind, type, content, json,
+                message.timestamp(), StorableText.text(message.routing().phoneNumberId()));
     }
 
     /** JSON text for a jsonb parameter; a NUL anywhere in the tree is stored as U+FFFD (jsonb refuses it). */
