@@ -62,6 +62,7 @@ public class ConversationWrites {
     private final String userIdChange = SqlFiles.load("conversation/user-id-change.sql");
     private final String outboundIdentity = SqlFiles.load("conversation/outbound-identity.sql");
     private final String applyEdit = SqlFiles.load("conversation/edit-apply.sql");
+    private final String purgePendingEdits = SqlFiles.load("conversation/purge-pending-edits.sql");
     private final String pendingEdits = SqlFiles.load("conversation/edit-pending.sql");
 
     /**
@@ -293,6 +294,11 @@ public class ConversationWrites {
     /** Drops up to {@code limit} pending statuses received before {@code cutoff}, oldest first; how many. */
     public Uni<Integer> purgePendingStatuses(SqlClient client, OffsetDateTime cutoff, int limit) {
         return purge(client, purgePending, cutoff, limit);
+    }
+
+    /** Drops up to {@code limit} edits and revokes kept before {@code cutoff} whose message never came; how many. */
+    public Uni<Integer> purgePendingEdits(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgePendingEdits, cutoff, limit);
     }
 
     /** Drops up to {@code limit} tombstones of messages deleted before {@code cutoff}, oldest first; how many. */
