@@ -263,4 +263,42 @@ class BsuidWebhookTest {
         Object session = Sql.row("select id from whatsapp_sessions where phone_number = ?", previous).get("id");
         assertThat(messagesIn(session)).as("the system message is kept in the conversation").isEqualTo(2);
     }
+
+    @Test
+    void oneDeliveryWithSeveralMessagesLinksAndMergesInItsTransaction() {
+        String phone = uniqueSenderPrefix() + "9";
+        String bsuid = uniqueBsuid();
+        post(message(phone, null, null, uniqueWamid(), now() - 30));
+        // one delivery, two messages: the phone withheld (a customer of its own), then both (the merge)
+        String withheld = "{\"from\":\"\",\"from_user_id\":\"" + bsuid + "\",\"id\":\"" + uniqueWamid()
+                + "\",\"timestamp\":\"" + (now() - 20) + "\",\"type\":\"text\",\"text\":{\"body\":\"a\"}}";
+        String both = "{\"from\":\"" + phone + "\",\"from_user_id\":\"" + bsuid + "\",\"id\":\"" + uniqueWamid()
+                + "\",\"timestamp\":\"" + (now() - 10) + "\",\"type\":\"text\",\"text\":{\"body\":\"b\"}}";
+        byte[] body = envelope("messages", "\"contacts\":[{\"profile\":{\"name\":\"Ada\"},\"wa_id\":\"\",\"user_id\":\""
+                + bsuid + "\"},{\"profile\":{\"name\":\"Ada\"},\"wa_id\":\"" + phone + "\",\"user_id\":\"" + bsuid
+                + "\"}],\"messages\":[" + withheld + "," + both + "]");
+        post(body);
+        post(body);
+
+        List<Map<String, Object>> customers = customers(phone, bsuid);
+        assertThat(customers).hasSize(1);
+        assertThat(customers.get(0)).containsEntry("wa_id", phone).containsEntry("user_id", bsuid);
+        List<Map<String, Object>> sessions = sessions(phone, bsuid);
+        assertThat(sessions).extracting(s -> s.get("phone_number")).containsExactly(phone);
+        assertThat(messagesIn(sessions.get(0).get("id"))).isEqualTo(3);
+    }
+
+    @Test
+    void anErasedCustomersLaterMessageWithThePhoneWithheldIsNotStoredAgain() {
+        String phone = uniqueSenderPrefix() + "0";
+        String bsuid = uniqueBsuid();
+        post(message(phone, bsuid, null, uniqueWamid(), now() - 30));
+        Object customer = Sql.row("select id from customer_profiles where user_id = ?", bsuid).get("id");
+        io.restassured.RestAssured.given().header("Authorization", io.wagateway.support.Conversations.admin())
+                .delete("/api/v1/customers/" + customer).then().statusCode(204);
+
+        post(message(null, bsuid, null, uniqueWamid(), now() - 60));
+        assertThat(customers(phone, bsuid)).isEmpty();
+        assertThat(sessions(phone, bsuid)).isEmpty();
+    }
 }
