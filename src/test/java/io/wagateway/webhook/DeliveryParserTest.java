@@ -152,4 +152,18 @@ class DeliveryParserTest {
         });
         assertThat(delivery.ignoredFields()).isEmpty();
     }
+
+    @Test
+    void aUserChangedUserIdSystemMessageNamesThePreviousBsuidInItsBodyOnly() throws Exception {
+        Delivery delivery = parse("""
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "messages":[{"id":"w1","timestamp":"1700000002","type":"system","system":{
+                   "body":"User Test User changed from US.13491208655302741918 to US.24817305912873645029",
+                   "user_id":"US.24817305912873645029","type":"user_changed_user_id"}}]}}]}]}""");
+        InboundMessage system = delivery.messages().get(0);
+        assertThat(system.userId()).isEqualTo("US.13491208655302741918");
+        assertThat(system.newUserId()).isEqualTo("US.24817305912873645029");
+        assertThat(system.waId()).isEqualTo("US.13491208655302741918");
+    }
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +19,9 @@ public final class DeliveryParser {
     static final Instant EARLIEST = Instant.parse("2009-01-01T00:00:00Z");
     /** How far past its arrival an item's timestamp may be (clock skew); later ones are not real either. */
     static final Duration LATEST_AHEAD = Duration.ofDays(1);
+
+    /** The body of a user_changed_user_id system message: its previous and its new BSUID. */
+    private static final Pattern CHANGED_FROM = Pattern.compile("changed from (\\S+) to (\\S+?)\\.?$");
 
     private DeliveryParser() {
     }
@@ -50,10 +55,15 @@ public final class DeliveryParser {
                     Routing routing = new Routing(wabaId, text(metadata, "phone_number_id"),
                             text(metadata, "display_phone_number"));
                     for (JsonNode update : value.path("user_id_update")) {
-                        String current = nonEmpty(text(update.path("user_id"), "current"));
+                        // user_id: {previous, current}; leniently also user_id (current) with previous_user_id
+                        JsonNode userId = update.path("user_id");
+                        String current = userId.isObject() ? nonEmpty(text(userId, "current"))
+                                : nonEmpty(text(update, "user_id"));
+                        String previous = userId.isObject() ? nonEmpty(text(userId, "previous"))
+                                : nonEmpty(text(update, "previous_user_id"));
                         if (current != null) {
-                            userIdChanges.add(new UserIdChange(routing, nonEmpty(text(update, "wa_id")),
-                                    nonEmpty(text(update.path("user_id"), "previous")), current));
+                            userIdChanges.add(new UserIdChange(routing, nonEmpty(text(update, "wa_id")), previous,
+                                    current));
                         }
                     }
                     continue;
@@ -110,6 +120,13 @@ public final class DeliveryParser {
             // the BSUID changed: the message comes from the previous one, system.user_id is the new one
             newUserId = nonEmpty(text(system, "user_id"));
             String previous = nonEmpty(text(system, "previous_user_id"));
+            if (previous == null && userId == null) {
+                // only the body names the previous one: "User <name> changed from <previous> to <new>"
+                Matcher change = CHANGED_FROM.matcher(String.valueOf(text(system, "body")));
+                if (change.find() && change.group(2).equals(newUserId)) {
+                    previous = change.group(1);
+                }
+            }
             if (previous != null) {
                 userId = previous;
             }
