@@ -152,6 +152,16 @@ public class ConversationWrites {
         });
     }
 
+    /**
+     * Links a phone and a BSUID that a status names together (customer-identity.sql: the same link or merge as a
+     * message carrying both), in {@code tx}; nothing is created when neither is known.
+     */
+    public Uni<Void> linkIdentity(SqlClient tx, String phone, String userId, String phoneNumberId) {
+        Tuple identity = Tuple.tuple().addValue(phone).addValue(userId).addValue(null).addValue(null).addValue(null)
+                .addValue(phoneNumberId);
+        return tx.preparedQuery(customerIdentity).execute(identity).replaceWithVoid();
+    }
+
     /** Records a change of BSUID on the customer holding {@code previous} (else the one of {@code waId}). */
     public Uni<Boolean> changeUserId(SqlClient client, String previous, String current, String waId) {
         return client.preparedQuery(userIdChange).execute(Tuple.of(previous, current, waId))

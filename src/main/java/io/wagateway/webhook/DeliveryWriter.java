@@ -2,6 +2,8 @@ package io.wagateway.webhook;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -148,6 +150,21 @@ public class DeliveryWriter {
                             duplicates[0]++;
                         }
                     }).replaceWithVoid());
+        }
+        // links first, in BSUID order: the locks of a merge (BSUID, customers, sessions, messages) come before the
+        // message rows the statuses lock, as on the message path
+        Map<String, StatusWrite> linking = new TreeMap<>();
+        for (StatusWrite status : statuses) {
+            if (status.links()) {
+                linking.putIfAbsent(status.recipientUserId() + " " + status.recipientPhone(), status);
+            }
+        }
+        for (StatusWrite status : linking.values()) {
+            chain = chain.chain(() -> writes.linkIdentity(tx, status.recipientPhone(), status.recipientUserId(),
+                    status.phoneNumberId())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
+                            status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson()))));
         }
         for (StatusWrite status : statuses) {
             chain = chain.chain(() -> writes.applyStatus(tx, status.wamid(), status.status().wireName(),

@@ -39,9 +39,22 @@ public class InboundRows {
 
     private static final Logger LOG = Logger.getLogger(InboundRows.class);
 
-    /** One status to apply ({@code ConversationWrites.applyStatus}); {@code scope} null = any number. */
+    /**
+     * One status to apply ({@code ConversationWrites.applyStatus}); {@code scope} null = any number.
+     * {@code recipientPhone} and {@code recipientUserId}: both set when the status names the recipient by phone and
+     * by BSUID (a message to a person, not a group), which links them as a message carrying both does.
+     */
     public record StatusWrite(String wamid, MessageStatus status, Instant timestamp, String errorsJson,
-            String rawJson, String phoneNumberId, String scope) {
+            String rawJson, String phoneNumberId, String scope, String recipientPhone, String recipientUserId) {
+
+        public StatusWrite(String wamid, MessageStatus status, Instant timestamp, String errorsJson, String rawJson,
+                String phoneNumberId, String scope) {
+            this(wamid, status, timestamp, errorsJson, rawJson, phoneNumberId, scope, null, null);
+        }
+
+        boolean links() {
+            return recipientPhone != null && recipientUserId != null;
+        }
     }
 
     /** The writes of one delivery, and what was left out: without id, with a key too long, stale, unknown. */
@@ -145,7 +158,9 @@ public class InboundRows {
             String scope = signer.everyNumber() ? null : StorableText.text(status.routing().phoneNumberId());
             statuses.add(new StatusWrite(StorableText.text(status.messageId()), MessageStatus.fromWire(status.status()),
                     status.timestamp(), json(status.errors()), json(status.raw()), status.routing().phoneNumberId(),
-                    scope));
+                    scope,
+                    linkable(status) ? StorableText.text(status.recipientId()) : null,
+                    linkable(status) ? StorableText.text(status.recipientUserId()) : null));
         }
         List<UserIdChange> changes = new ArrayList<>();
         for (UserIdChange change : delivery.userIdChanges()) {
@@ -158,6 +173,13 @@ public class InboundRows {
             }
         }
         return new Rows(rows, statuses, changes, edits, skipped, invalid, stale, unknown);
+    }
+
+    /** A status of a message to one person that names them by phone and by BSUID, both short enough to index. */
+    private static boolean linkable(StatusUpdate status) {
+        return status.recipientId() != null && status.recipientUserId() != null
+                && !"group".equals(status.raw().path("recipient_type").asText(""))
+                && Keys.fits(status.recipientId()) && Keys.fits(status.recipientUserId());
     }
 
     private InboundRow row(InboundMessage message) {

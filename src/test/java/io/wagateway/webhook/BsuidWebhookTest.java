@@ -301,4 +301,29 @@ class BsuidWebhookTest {
         assertThat(customers(phone, bsuid)).isEmpty();
         assertThat(sessions(phone, bsuid)).isEmpty();
     }
+
+    @Test
+    void aStatusNamingThePhoneAndTheBsuidLinksThem() {
+        String phone = uniqueSenderPrefix() + "1";
+        String bsuid = uniqueBsuid();
+        String wamid = uniqueWamid();
+        post(message(phone, null, null, uniqueWamid(), now() - 30));
+        Object session = Sql.row("select id from whatsapp_sessions where phone_number = ?", phone).get("id");
+        Sql.update("insert into whatsapp_messages (id, session_id, message_id, direction, content, message_type, "
+                + "status, status_rank) values (?, ?, ?, 'OUTBOUND', 'hi', 'text', 'accepted', 1)", UUID.randomUUID(),
+                session, wamid);
+        String status = """
+                {"id":"%s","status":"sent","timestamp":"%d","recipient_id":"%s","recipient_user_id":"%s"}"""
+                .formatted(wamid, now() - 20, phone, bsuid);
+        post(envelope("messages", "\"statuses\":[" + status + "]"));
+        assertThat(Sql.row("select status from whatsapp_messages where message_id = ?", wamid))
+                .containsEntry("status", "sent");
+        assertThat(customers(phone, bsuid)).singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("wa_id", phone).containsEntry("user_id", bsuid));
+
+        // the phone withheld later: the same customer and session
+        post(message(null, bsuid, null, uniqueWamid(), now()));
+        assertThat(customers(phone, bsuid)).hasSize(1);
+        assertThat(messagesIn(session)).isEqualTo(3);
+    }
 }
