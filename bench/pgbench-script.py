@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the service's per-message SQL (db/conversation/inbound-message.sql, positional $1..$9) into a pgbench
+"""Turn the service's per-message SQL (db/conversation/inbound-message.sql, positional $1..$13) into a pgbench
 custom script, so pgbench runs exactly the statement the service runs for one inbound text message.
 
 Each $n becomes a pgbench expression with a realistic value (1,000 senders, unique wamids, the raw message
@@ -19,6 +19,10 @@ PARAMS = {
     9: ("format('{\"from\":\"%s\",\"id\":\"wamid.PGB.%s.%s\",\"timestamp\":\"%s\",\"type\":\"text\","
         "\"text\":{\"body\":\"Hi! Is my order #%s on its way?\"}}', CAST(:wa AS text), CAST(:client_id AS text),"
         " CAST(:m AS text), CAST(:ts AS text), CAST(:m AS text))"),             # metadata: raw message JSON
+    10: "CAST(NULL AS text)",                                                   # user_id (BSUID): phone senders
+    11: "CAST(NULL AS text)",                                                   # parent_user_id
+    12: "CAST(NULL AS text)",                                                   # username
+    13: "CAST(NULL AS text)",                                                   # country_code
 }
 
 HEADER = """\\set s random(0, 999)

@@ -1,8 +1,8 @@
 -- Last step of erasing a customer (after customer-erase-lock.sql and customer-erase-sessions.sql, in one
 -- transaction): deletes the profile, the sessions (their messages go with them, ON DELETE CASCADE), the pending
 -- statuses of their messages or addressed to their numbers, and the event-log entries of their sessions (their
--- deliveries and attempts cascade). Keeps tombstones without personal data (V8): the hash of the wa_id and of each
--- session's phone number with the erasure time, and the hash of each message's wamid, so that Meta's retries of the
+-- deliveries and attempts cascade). Keeps tombstones without personal data (V8): the hash of the wa_id, of the BSUID
+-- and of each session's phone number with the erasure time, and the hash of each message's wamid, so that Meta's retries of the
 -- erased data are answered as duplicates and not stored again. Appends one whatsapp.customer.erased event per
 -- business number their sessions used (one with an empty number when there is none), whose data holds the customer
 -- id, the session ids and erasedAt only.
@@ -15,6 +15,8 @@ WITH sessions AS (
     SELECT id, phone_number, phone_number_id FROM whatsapp_sessions WHERE customer_profile_id = $1 OR phone_number = $2
 ), numbers AS (
     SELECT $2::text AS phone_number UNION SELECT phone_number FROM sessions
+    -- the BSUID too (V12): a later message with the phone withheld is keyed by it
+    UNION SELECT user_id FROM customer_profiles WHERE id = $1 AND user_id IS NOT NULL
 ), messages AS (
     SELECT m.message_id FROM whatsapp_messages m WHERE m.session_id IN (SELECT id FROM sessions)
 ), message_tombstones AS (

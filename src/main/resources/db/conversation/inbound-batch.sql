@@ -4,7 +4,9 @@
 -- Parameters are parallel arrays, one element per message, sorted by phone number then wamid so that
 -- concurrent statements lock rows in the same order: $1 wa_id[], $2 display_name[] (null keeps the stored
 -- one), $3 phone_number[], $4 phone_number_id[], $5 Meta timestamp[], $6 wamid[], $7 content[],
--- $8 message_type[], $9 metadata[] (JSON text). Returns the wamids stored now; the others were known.
+-- $8 message_type[], $9 metadata[] (JSON text), $10 user_id[], $11 parent_user_id[], $12 username[],
+-- $13 country_code[] (BSUID, V12: the keys are resolved first, as in inbound-message.sql). Returns the wamids
+-- stored now; the others were known.
 -- A sender or a phone number that appears twice is upserted once (INSERT ... ON CONFLICT DO UPDATE may not
 -- touch a row twice in one statement): the newest non-null display name, the latest timestamps.
 -- Events: as inbound-message.sql, for each stored message in input order (a customer's whatsapp.customer.updated
@@ -16,8 +18,9 @@
 WITH input AS (
     SELECT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-                $8::text[], $9::text[]) WITH ORDINALITY
-         AS i (wa_id, display_name, phone_number, phone_number_id, ts, wamid, content, message_type, metadata, ord)
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY
+         AS i (wa_id, display_name, phone_number, phone_number_id, ts, wamid, content, message_type, metadata,
+               user_id, parent_user_id, username, country_code, ord)
 ), fresh AS (
     SELECT * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.message_id = i.wamid)
@@ -26,11 +29,22 @@ WITH input AS (
 ), before AS (
     SELECT wa_id, display_name FROM customer_profiles WHERE wa_id IN (SELECT wa_id FROM fresh)
 ), profile AS (
-    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
-    SELECT DISTINCT ON (wa_id) wa_id, display_name, now() FROM fresh
+    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at, user_id, parent_user_id, username,
+                                         country_code)
+    SELECT DISTINCT ON (wa_id) wa_id, display_name, now(),
+           (array_agg(user_id) FILTER (WHERE user_id IS NOT NULL) OVER w)[1],
+           (array_agg(parent_user_id) FILTER (WHERE parent_user_id IS NOT NULL) OVER w)[1],
+           (array_agg(username) FILTER (WHERE username IS NOT NULL) OVER w)[1],
+           (array_agg(country_code) FILTER (WHERE country_code IS NOT NULL) OVER w)[1]
+    FROM fresh
+    WINDOW w AS (PARTITION BY wa_id ORDER BY ord DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ORDER BY wa_id, display_name IS NULL, ord DESC
     ON CONFLICT (wa_id) DO UPDATE
-        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now(),
+            user_id = COALESCE(EXCLUDED.user_id, cp.user_id),
+            parent_user_id = COALESCE(EXCLUDED.parent_user_id, cp.parent_user_id),
+            username = COALESCE(EXCLUDED.username, cp.username),
+            country_code = COALESCE(EXCLUDED.country_code, cp.country_code)
         WHERE cp.conversation_deleted_at IS NULL
            OR cp.conversation_deleted_at < (SELECT max(f.ts) FROM fresh f WHERE f.wa_id = EXCLUDED.wa_id)
     RETURNING cp.id, cp.wa_id, cp.conversation_deleted_at, cp AS row,

@@ -3,7 +3,10 @@
 -- last_inbound_at only move forward), insert the message unless its wamid is stored already.
 -- A wamid seen before writes nothing at all; concurrent first deliveries meet at the unique keys.
 -- Parameters: $1 wa_id, $2 display_name (null keeps the stored one), $3 phone_number, $4 phone_number_id,
--- $5 Meta timestamp, $6 wamid, $7 content, $8 message_type, $9 metadata (JSON text).
+-- $5 Meta timestamp, $6 wamid, $7 content, $8 message_type, $9 metadata (JSON text), $10 user_id (BSUID),
+-- $11 parent_user_id, $12 username, $13 country_code (null keeps the stored ones).
+-- BSUID (V12): $1 and $3 are the key gateway_customer_identity resolved for the sender (the phone when known,
+-- else the BSUID), in the same transaction, under its lock; a message without BSUID keys on the phone as before.
 -- The benchmark's pgbench script is generated from this file.
 -- Events (V6, V7): the stored message's whatsapp.message.received, preceded by whatsapp.customer.updated when the
 -- customer is new or their display name changed (as this statement's snapshot saw it: two concurrent first
@@ -32,10 +35,15 @@ WITH known AS (
 ), before AS (
     SELECT display_name FROM customer_profiles WHERE wa_id = $1
 ), profile AS (
-    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
-    SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM known)
+    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at, user_id, parent_user_id, username,
+                                         country_code)
+    SELECT $1, $2, now(), $10, $11, $12, $13 WHERE NOT EXISTS (SELECT 1 FROM known)
     ON CONFLICT (wa_id) DO UPDATE
-        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now(),
+            user_id = COALESCE(EXCLUDED.user_id, cp.user_id),
+            parent_user_id = COALESCE(EXCLUDED.parent_user_id, cp.parent_user_id),
+            username = COALESCE(EXCLUDED.username, cp.username),
+            country_code = COALESCE(EXCLUDED.country_code, cp.country_code)
         WHERE cp.conversation_deleted_at IS NULL OR cp.conversation_deleted_at < $5
     RETURNING cp.id, cp AS row, cp.xmax = 0 AS created
 ), session AS (

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,6 +43,9 @@ public class ConversationWrites {
     /** Serialises everything that touches one wamid's status (webhook statuses, outbound sends) per transaction. */
     public static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
 
+    /** The per-BSUID lock of gateway_customer_identity (V12): resolutions, links and merges of one BSUID. */
+    static final String LOCK_IDENTITY = "SELECT pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || $1))";
+
     private final String insertInbound = SqlFiles.load("conversation/inbound-message.sql");
     private final String insertInboundBatch = SqlFiles.load("conversation/inbound-batch.sql");
     private final String updateStatus = SqlFiles.load("conversation/status-update.sql");
@@ -51,9 +57,40 @@ public class ConversationWrites {
     private final String purgeErasedCustomers = SqlFiles.load("conversation/purge-erased-customers.sql");
     private final String purgeErasedMessages = SqlFiles.load("conversation/purge-erased-messages.sql");
     private final String purgeExpiredMessages = SqlFiles.load("conversation/purge-expired-messages.sql");
+    private final String customerIdentity = SqlFiles.load("conversation/customer-identity.sql");
+    private final String customerIdentities = SqlFiles.load("conversation/customer-identities.sql");
+    private final String userIdChange = SqlFiles.load("conversation/user-id-change.sql");
+    private final String outboundIdentity = SqlFiles.load("conversation/outbound-identity.sql");
+    private final String applyEdit = SqlFiles.load("conversation/edit-apply.sql");
+    private final String purgePendingEdits = SqlFiles.load("conversation/purge-pending-edits.sql");
+    private final String pendingEdits = SqlFiles.load("conversation/edit-pending.sql");
 
-    /** One inbound message; true when stored, false when its wamid was stored before. */
+    /**
+     * One inbound message; true when stored, false when its wamid was stored before. A sender with a BSUID is
+     * resolved first ({@code customer-identity.sql}: found by user_id, else by phone; linked or merged), in the same
+     * transaction (one of its own when {@code client} is the pool).
+     */
     public Uni<Boolean> insertInbound(SqlClient client, InboundRow row) {
+        if (!row.hasUserId()) {
+            return insertResolved(client, row);
+        }
+        if (client instanceof Pool pool) {
+            return pool.withTransaction(tx -> resolveAndInsert(tx, row));
+        }
+        return resolveAndInsert(client, row);
+    }
+
+    private Uni<Boolean> resolveAndInsert(SqlClient tx, InboundRow row) {
+        Tuple identity = Tuple.tuple().addValue(row.phone()).addValue(row.userId()).addValue(row.parentUserId())
+                .addValue(row.username()).addValue(row.countryCode()).addValue(row.phoneNumberId());
+        return tx.preparedQuery(customerIdentity).execute(identity)
+                .map(rows -> rows.iterator().next().getString("key"))
+                .chain(key -> insertResolved(tx, row.withKey(key))
+                        .call(stored -> row.newUserId() == null ? Uni.createFrom().voidItem()
+                                : changeUserId(tx, row.userId(), row.newUserId(), key)));
+    }
+
+    private Uni<Boolean> insertResolved(SqlClient client, InboundRow row) {
         Tuple params = Tuple.tuple()
                 .addValue(row.waId())
                 .addValue(row.displayName())
@@ -63,18 +100,142 @@ public class ConversationWrites {
                 .addValue(row.wamid())
                 .addValue(row.content())
                 .addValue(row.messageType())
-                .addValue(row.metadataJson());
+                .addValue(row.metadataJson())
+                .addValue(row.userId())
+                .addValue(row.parentUserId())
+                .addValue(row.username())
+                .addValue(row.countryCode());
         return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** What became of an edit or revoke: applied to its original, applied before, or kept until it is stored. */
+    public enum EditOutcome {
+        APPLIED,
+        DUPLICATE,
+        PENDING
+    }
+
+    /** Applies an edit or revoke to its original under the original's wamid lock, in {@code tx}. */
+    public Uni<EditOutcome> applyEdit(SqlClient tx, EditRow edit, boolean keepRevokedContent) {
+        Tuple params = Tuple.tuple().addValue(edit.wamid()).addValue(edit.originalWamid()).addValue(edit.kind())
+                .addValue(edit.messageType()).addValue(edit.content()).addValue(edit.messageJson())
+                .addValue(utc(edit.timestamp())).addValue(edit.phoneNumberId()).addValue(keepRevokedContent);
+        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(edit.originalWamid()))
+                .chain(() -> tx.preparedQuery(applyEdit).execute(params))
+                .map(rows -> EditOutcome.valueOf(rows.iterator().next().getString("outcome").toUpperCase()));
+    }
+
+    /**
+     * Applies up to {@code limit} kept edits and revokes whose original is stored now, each in a transaction of
+     * its own; how many were applied.
+     */
+    public Uni<Integer> applyPendingEdits(boolean keepRevokedContent, int limit) {
+        return pool.preparedQuery(pendingEdits).execute(Tuple.of(limit)).chain(rows -> {
+            List<EditRow> edits = new ArrayList<>();
+            for (Row row : rows) {
+                edits.add(new EditRow(row.getString("edit_id"), row.getString("original_message_id"),
+                        row.getString("kind"), row.getString("message_type"), row.getString("content"),
+                        row.getString("payload"), row.getOffsetDateTime("edited_at").toInstant(),
+                        row.getString("phone_number_id")));
+            }
+            int[] applied = new int[1];
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (EditRow edit : edits) {
+                chain = chain.chain(() -> retryingConflicts(pool.withTransaction(tx -> applyEdit(tx, edit,
+                        keepRevokedContent))).invoke(outcome -> {
+                            if (outcome == EditOutcome.APPLIED) {
+                                applied[0]++;
+                            }
+                        }).replaceWithVoid());
+            }
+            return chain.map(ignored -> applied[0]);
+        });
+    }
+
+    /**
+     * Links a phone and a BSUID that a status names together (customer-identity.sql: the same link or merge as a
+     * message carrying both), in {@code tx}; nothing is created when neither is known.
+     */
+    public Uni<Void> linkIdentity(SqlClient tx, String phone, String userId, String phoneNumberId) {
+        Tuple identity = Tuple.tuple().addValue(phone).addValue(userId).addValue(null).addValue(null).addValue(null)
+                .addValue(phoneNumberId);
+        return tx.preparedQuery(customerIdentity).execute(identity).replaceWithVoid();
+    }
+
+    /** Records a change of BSUID on the customer holding {@code previous} (else the one of {@code waId}). */
+    public Uni<Boolean> changeUserId(SqlClient client, String previous, String current, String waId) {
+        return client.preparedQuery(userIdChange).execute(Tuple.of(previous, current, waId))
+                .map(rows -> rows.iterator().next().getBoolean("changed"));
     }
 
     /**
      * Several inbound messages (distinct wamids, sorted by phone number then wamid) in one statement; returns
-     * the wamids stored now, the others were stored before.
+     * the wamids stored now, the others were stored before. When some senders carry a BSUID, their keys are
+     * resolved first ({@code customer-identities.sql}, one round trip) in the same transaction, and the rows
+     * written under them in lock order again.
      */
     public Uni<Set<String>> insertInboundBatch(SqlClient client, List<InboundRow> rows) {
+        if (rows.stream().noneMatch(InboundRow::hasUserId)) {
+            return insertBatchResolved(client, rows);
+        }
+        if (client instanceof Pool pool) {
+            return pool.withTransaction(tx -> resolveAndInsertBatch(tx, rows));
+        }
+        return resolveAndInsertBatch(client, rows);
+    }
+
+    private Uni<Set<String>> resolveAndInsertBatch(SqlClient tx, List<InboundRow> rows) {
+        // one resolution per BSUID: the row that carries a phone, when one does, so every row of the BSUID gets
+        // the key that resolution leaves (a link or merge it makes is seen by all of them)
+        Map<String, InboundRow> bySender = new LinkedHashMap<>();
+        for (InboundRow row : rows) {
+            if (row.hasUserId()) {
+                bySender.merge(row.userId(), row, (kept, next) -> kept.phone() == null && next.phone() != null
+                        ? next
+                        : kept);
+            }
+        }
+        List<InboundRow> senders = new ArrayList<>(bySender.values());
+        int n = senders.size();
+        String[] phones = new String[n], userIds = new String[n], parents = new String[n], usernames = new String[n],
+                countries = new String[n], numberIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            InboundRow row = senders.get(i);
+            phones[i] = row.phone();
+            userIds[i] = row.userId();
+            parents[i] = row.parentUserId();
+            usernames[i] = row.username();
+            countries[i] = row.countryCode();
+            numberIds[i] = row.phoneNumberId();
+        }
+        Tuple params = Tuple.tuple().addArrayOfString(phones).addArrayOfString(userIds).addArrayOfString(parents)
+                .addArrayOfString(usernames).addArrayOfString(countries).addArrayOfString(numberIds);
+        return tx.preparedQuery(customerIdentities).execute(params).chain(result -> {
+            Map<String, String> keys = new HashMap<>(n * 2);
+            for (Row key : result) {
+                keys.put(userIds[(int) (key.getLong("ord") - 1)], key.getString("key"));
+            }
+            List<InboundRow> resolved = new ArrayList<>(rows.size());
+            for (InboundRow row : rows) {
+                resolved.add(row.hasUserId() ? row.withKey(keys.get(row.userId())) : row);
+            }
+            resolved.sort(InboundRow.LOCK_ORDER);
+            Uni<Set<String>> stored = insertBatchResolved(tx, resolved);
+            for (InboundRow row : resolved) {
+                if (row.newUserId() != null) {
+                    stored = stored.call(ignored -> changeUserId(tx, row.userId(), row.newUserId(), row.waId()));
+                }
+            }
+            return stored;
+        });
+    }
+
+    private Uni<Set<String>> insertBatchResolved(SqlClient client, List<InboundRow> rows) {
         int n = rows.size();
         String[] waIds = new String[n], names = new String[n], phones = new String[n], numberIds = new String[n],
-                wamids = new String[n], contents = new String[n], types = new String[n], metadata = new String[n];
+                wamids = new String[n], contents = new String[n], types = new String[n], metadata = new String[n],
+                userIds = new String[n], parents = new String[n], usernames = new String[n],
+                countries = new String[n];
         OffsetDateTime[] timestamps = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             InboundRow row = rows.get(i);
@@ -87,10 +248,16 @@ public class ConversationWrites {
             contents[i] = row.content();
             types[i] = row.messageType();
             metadata[i] = row.metadataJson();
+            userIds[i] = row.userId();
+            parents[i] = row.parentUserId();
+            usernames[i] = row.username();
+            countries[i] = row.countryCode();
         }
         Tuple params = Tuple.tuple().addArrayOfString(waIds).addArrayOfString(names).addArrayOfString(phones)
                 .addArrayOfString(numberIds).addArrayOfOffsetDateTime(timestamps).addArrayOfString(wamids)
-                .addArrayOfString(contents).addArrayOfString(types).addArrayOfString(metadata);
+                .addArrayOfString(contents).addArrayOfString(types).addArrayOfString(metadata)
+                .addArrayOfString(userIds).addArrayOfString(parents).addArrayOfString(usernames)
+                .addArrayOfString(countries);
         return client.preparedQuery(insertInboundBatch).execute(params).map(result -> {
             Set<String> stored = new HashSet<>(result.size() * 2);
             for (Row row : result) {
@@ -137,6 +304,11 @@ public class ConversationWrites {
     /** Drops up to {@code limit} pending statuses received before {@code cutoff}, oldest first; how many. */
     public Uni<Integer> purgePendingStatuses(SqlClient client, OffsetDateTime cutoff, int limit) {
         return purge(client, purgePending, cutoff, limit);
+    }
+
+    /** Drops up to {@code limit} edits and revokes kept before {@code cutoff} whose message never came; how many. */
+    public Uni<Integer> purgePendingEdits(SqlClient client, OffsetDateTime cutoff, int limit) {
+        return purge(client, purgePendingEdits, cutoff, limit);
     }
 
     /** Drops up to {@code limit} tombstones of messages deleted before {@code cutoff}, oldest first; how many. */
@@ -225,6 +397,20 @@ public class ConversationWrites {
     }
 
     /** A message Meta accepted, to be stored OUTBOUND ({@code outbound-message.sql}). */
+    /**
+     * The session key of a send: a phone as given; a BSUID under its lock (customer-identity), then the key of the
+     * customer holding it now, so a merge that committed since the send was planned is followed, and one still
+     * running waits.
+     */
+    private Uni<String> outboundKey(SqlClient tx, OutboundRow row) {
+        if (row.phoneNumber().chars().allMatch(Character::isDigit)) {
+            return Uni.createFrom().item(row.phoneNumber());
+        }
+        return tx.preparedQuery(LOCK_IDENTITY).execute(Tuple.of(row.phoneNumber()))
+                .chain(() -> tx.preparedQuery(outboundIdentity).execute(Tuple.of(row.phoneNumber())))
+                .map(rows -> rows.iterator().next().getString("key"));
+    }
+
     public record OutboundRow(String phoneNumber, String phoneNumberId, String wamid, String messageType,
             String content, String metadataJson, MessageStatus status, Instant at) {
     }
@@ -238,7 +424,12 @@ public class ConversationWrites {
                 .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content()).addValue(row.metadataJson())
                 .addValue(row.status().wireName()).addValue(row.status().rank());
         return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(row.wamid()))
-                .chain(() -> tx.preparedQuery(insertOutbound).execute(params))
+                .chain(() -> outboundKey(tx, row))
+                .chain(key -> tx.preparedQuery(insertOutbound).execute(key.equals(row.phoneNumber()) ? params
+                        : Tuple.tuple().addValue(key).addValue(row.phoneNumberId()).addValue(utc(row.at()))
+                                .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content())
+                                .addValue(row.metadataJson()).addValue(row.status().wireName())
+                                .addValue(row.status().rank())))
                 .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
                         .replaceWith(inserted.iterator().next().getUUID("id")))))
                 .invoke(events::committed);

@@ -12,7 +12,7 @@ import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 
-/** A WhatsApp user, keyed by Meta's {@code wa_id}. */
+/** A WhatsApp user, keyed by Meta's {@code wa_id} (the phone, else the BSUID) and found by {@code user_id}. */
 @Entity
 @Table(name = "customer_profiles")
 public class CustomerProfile {
@@ -26,6 +26,19 @@ public class CustomerProfile {
 
     @Column(name = "display_name")
     public String displayName;
+
+    /** The business-scoped user id (BSUID, V12); wa_id is this too while the phone is withheld. */
+    @Column(name = "user_id")
+    public String userId;
+
+    @Column(name = "parent_user_id")
+    public String parentUserId;
+
+    @Column(name = "username")
+    public String username;
+
+    @Column(name = "country_code")
+    public String countryCode;
 
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;

@@ -20,11 +20,28 @@ public class CustomerRepository implements PanacheRepositoryBase<CustomerProfile
      * wa_id when it is not null.
      */
     public Uni<List<CustomerProfile>> page(String waId, Cursor after, int limit) {
+        return page(new Filter(waId, null, null), after, limit);
+    }
+
+    /** Filters of the customer list; null fields do not filter. */
+    public record Filter(String waId, String userId, String username) {
+    }
+
+    /** As {@link #page(String, Cursor, int)}, with every non-null filter. */
+    public Uni<List<CustomerProfile>> page(Filter filter, Cursor after, int limit) {
         StringBuilder query = new StringBuilder("from CustomerProfile c where 1 = 1");
         Map<String, Object> params = new HashMap<>();
-        if (waId != null) {
+        if (filter.waId() != null) {
             query.append(" and c.waId = :waId");
-            params.put("waId", waId);
+            params.put("waId", filter.waId());
+        }
+        if (filter.userId() != null) {
+            query.append(" and c.userId = :userId");
+            params.put("userId", filter.userId());
+        }
+        if (filter.username() != null) {
+            query.append(" and c.username = :username");
+            params.put("username", filter.username());
         }
         if (after != null) {
             // Row comparison, so PostgreSQL starts the index scan at the cursor (an OR form filters from the top).

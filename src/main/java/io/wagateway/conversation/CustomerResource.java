@@ -56,8 +56,12 @@ public class CustomerResource {
     @APIResponse(responseCode = "400", description = "Invalid filter, cursor or limit")
     public Uni<PageResponse<CustomerResponse>> list(
             @Parameter(description = "Meta's WhatsApp user id (digits; +, spaces, - and () are ignored)") @QueryParam("waId") @Pattern(regexp = SessionResource.PHONE_FILTER, message = "must be a WhatsApp user id (digits, optionally +, spaces, -, ())") String waId,
+            @Parameter(description = "Business-scoped user id (BSUID), e.g. US.13491208655302741918") @QueryParam("userId") @Pattern(regexp = SessionResource.USER_ID_FILTER, message = "must be a business-scoped user id (e.g. US.13491208655302741918)") String userId,
+            @Parameter(description = "WhatsApp username (a leading @ is ignored)") @QueryParam("username") @Pattern(regexp = SessionResource.USERNAME_FILTER, message = "must be a WhatsApp username") String username,
             @Valid @BeanParam PageQuery page) {
-        return customers.list(SessionService.normalizePhone(waId), page.after(), page.size());
+        return customers.list(new CustomerRepository.Filter(SessionService.normalizePhone(waId),
+                SessionResource.blankToNull(userId), SessionResource.normalizeUsername(username)), page.after(),
+                page.size());
     }
 
     @GET

@@ -42,7 +42,13 @@ public class CustomerService {
      */
     @WithSession
     public Uni<PageResponse<CustomerResponse>> list(String waId, Cursor after, int size) {
-        return customers.page(waId, after, size + 1).chain(rows -> {
+        return list(new CustomerRepository.Filter(waId, null, null), after, size);
+    }
+
+    /** One page of customers matching every non-null field of {@code filter}. */
+    @WithSession
+    public Uni<PageResponse<CustomerResponse>> list(CustomerRepository.Filter filter, Cursor after, int size) {
+        return customers.page(filter, after, size + 1).chain(rows -> {
             Cursor.Slice<CustomerProfile> slice = Cursor.slice(rows, size, c -> new Cursor(c.createdAt, c.id));
             return withSessions(slice.rows()).map(items -> new PageResponse<>(items, slice.nextCursor()));
         });
@@ -86,7 +92,8 @@ public class CustomerService {
                     of.computeIfAbsent(owner, k -> new ArrayList<>()).add(new CustomerSession(s.id(), s.phoneNumber()));
                 }
             }
-            return page.stream().map(c -> new CustomerResponse(c.id, c.waId, c.displayName, c.createdAt, c.updatedAt,
+            return page.stream().map(c -> new CustomerResponse(c.id, c.waId, c.displayName, c.userId, c.parentUserId,
+                    c.username, c.countryCode, c.createdAt, c.updatedAt,
                     List.copyOf(of.getOrDefault(c.id, List.of())))).toList();
         });
     }

@@ -12,9 +12,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(methods = false, fields = false)
 public record MessageRow(UUID id, String wamid, UUID sessionId, MessageDirection direction, String messageType,
-        String content, String status, Map<String, Object> metadata, Instant createdAt) {
+        String content, String status, Map<String, Object> metadata, Instant createdAt, Instant editedAt,
+        Instant revokedAt) {
 
     /** HQL constructor expression of this record over alias {@code m}. */
     static final String SELECT = "select new io.wagateway.conversation.MessageRow(m.id, m.wamid, m.session.id, "
-            + "m.direction, m.messageType, m.content, m.status, m.metadata, m.createdAt) from WhatsAppMessage m ";
+            + "m.direction, m.messageType, m.content, m.status, m.metadata, m.createdAt, m.editedAt, m.revokedAt) "
+            + "from WhatsAppMessage m ";
 }

@@ -46,6 +46,7 @@ public class MessageService {
     };
 
     private final MessageRepository messages;
+    private final CustomerRepository customers;
     private final SessionRepository sessions;
     private final SettingsService settings;
     private final GraphClient graph;
@@ -58,7 +59,9 @@ public class MessageService {
     static final long STORE_RETRY_DELAY_MS = 50;
 
     public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
-            GraphClient graph, ConversationWrites writes, ObjectMapper mapper, SendRepair repair) {
+            GraphClient graph, ConversationWrites writes, ObjectMapper mapper, SendRepair repair,
+            CustomerRepository customers) {
+        this.customers = customers;
         this.messages = messages;
         this.sessions = sessions;
         this.settings = settings;
@@ -73,7 +76,11 @@ public class MessageService {
     }
 
     /** A send that passed every check: where it goes, through which number, and the exact body. */
-    record SendPlan(SendRequest request, SettingsCredentials credentials, ObjectNode payload) {
+    record SendPlan(SendRequest request, SettingsCredentials credentials, ObjectNode payload, String sessionKey) {
+
+        SendPlan(SendRequest request, SettingsCredentials credentials, ObjectNode payload) {
+            this(request, credentials, payload, request.to());
+        }
     }
 
     /** A read receipt to send: the inbound message and the number it came in on. */
@@ -143,7 +150,7 @@ public class MessageService {
     private MessageResponse unstored(SendPlan plan, SentMessage sent) {
         return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
                 ContentSummary.of(sent.payload()), MessageStatus.ACCEPTED.wireName(),
-                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS));
+                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
     }
 
     /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
@@ -156,22 +163,35 @@ public class MessageService {
 
     @WithSession
     Uni<SendPlan> plan(SendRequest request) {
-        return sessions.findByPhoneNumber(request.to()).flatMap(session -> {
+        if (request.recipient() == null) {
+            return plan(request, request.to(), null);
+        }
+        // a BSUID: the customer who holds it, under their key (the phone once known, sent as to; else the BSUID,
+        // sent as Meta's recipient field)
+        return customers.find("userId", request.recipient()).firstResult().flatMap(customer -> {
+            String key = customer == null ? request.recipient() : customer.waId;
+            return plan(request, key, key.equals(request.recipient()) ? request.recipient() : null);
+        });
+    }
+
+    private Uni<SendPlan> plan(SendRequest request, String key, String bsuidOnly) {
+        return sessions.findByPhoneNumber(key).flatMap(session -> {
             if (!request.isTemplate() && (session == null
                     || !SessionWindow.isOpen(session.lastInboundAt, Instant.now()))) {
                 throw new ConflictException("Customer service window closed", windowClosedDetail(session));
             }
             String sessionNumber = session == null ? null : session.phoneNumberId;
             return credentials(request.phoneNumberId(), sessionNumber, true)
-                    .map(credentials -> new SendPlan(request, credentials,
-                            GraphClient.payload(request.body(), request.to())));
+                    .map(credentials -> new SendPlan(request, credentials, bsuidOnly != null
+                            ? GraphClient.payloadForRecipient(request.body(), bsuidOnly)
+                            : GraphClient.payload(request.body(), key), key));
         });
     }
 
     /** One transaction through the conversation writer, then the stored row as the admin API shows it. */
     Uni<MessageResponse> store(SendPlan plan, SentMessage sent) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        ConversationWrites.OutboundRow row = new ConversationWrites.OutboundRow(plan.request().to(),
+        ConversationWrites.OutboundRow row = new ConversationWrites.OutboundRow(plan.sessionKey(),
                 plan.credentials().phoneNumberId(), sent.wamid(), plan.request().type(), ContentSummary.of(sent.payload()),
                 JsonText.of(mapper, metadata(sent)), MessageStatus.ACCEPTED, now);
         return writes.storeOutbound(row).chain(this::storedRow);
@@ -256,6 +276,6 @@ public class MessageService {
 
     static MessageResponse toResponse(MessageRow m) {
         return new MessageResponse(m.id(), m.wamid(), m.sessionId(), m.direction(), m.messageType(), m.content(),
-                m.status(), m.metadata(), m.createdAt());
+                m.status(), m.metadata(), m.createdAt(), m.editedAt(), m.revokedAt());
     }
 }

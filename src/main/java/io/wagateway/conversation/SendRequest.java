@@ -9,8 +9,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wagateway.common.FieldError;
 import io.wagateway.common.InvalidInputException;
 
-/** A validated send request: Meta's object as received, the recipient as digits, the type, the chosen number. */
-record SendRequest(ObjectNode body, String to, String type, String phoneNumberId) {
+/**
+ * A validated send request: Meta's object as received, the recipient as digits ({@code to}) or as a BSUID
+ * ({@code recipient}; exactly one of the two is set), the type, the chosen number.
+ */
+record SendRequest(ObjectNode body, String to, String type, String phoneNumberId, String recipient) {
+
+    /** A BSUID: a two-letter country code, a period, then letters and digits (a parent BSUID has ENT. in it). */
+    static final String BSUID = "[A-Za-z]{2}\\.[A-Za-z0-9.]{1,200}";
+
+    SendRequest(ObjectNode body, String to, String type, String phoneNumberId) {
+        this(body, to, type, phoneNumberId, null);
+    }
 
     static final int MAX_TEXT_LENGTH = 4096;
 
@@ -30,10 +40,24 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
         List<FieldError> errors = new ArrayList<>();
         String to = text(body, "to");
         String digits = SessionService.normalizePhone(to);
-        if (to == null || to.isBlank()) {
-            errors.add(new FieldError("to", "must not be blank"));
+        String recipient = text(body, "recipient");
+        recipient = recipient == null ? null : recipient.strip();
+        if (recipient != null && !recipient.isEmpty()) {
+            // a business-scoped user id instead of the phone (Meta's recipient field)
+            if (to != null && !to.isBlank()) {
+                errors.add(new FieldError("recipient", "give either to (a phone number) or recipient (a BSUID), not both"));
+            } else if (!recipient.matches(BSUID)) {
+                errors.add(new FieldError("recipient", "must be a business-scoped user id (e.g. US.13491208655302741918)"));
+            }
+            digits = null;
+        } else if (to == null || to.isBlank()) {
+            errors.add(new FieldError("to", "must not be blank (or give recipient, a BSUID)"));
+            recipient = null;
         } else if (!digits.matches("\\d{6,20}")) {
             errors.add(new FieldError("to", "must be a phone number with country code"));
+            recipient = null;
+        } else {
+            recipient = null;
         }
         String type = text(body, "type");
         if (type == null || type.isBlank()) {
@@ -67,7 +91,7 @@ record SendRequest(ObjectNode body, String to, String type, String phoneNumberId
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new SendRequest(body, digits, type, phoneNumberId);
+        return new SendRequest(body, digits, type, phoneNumberId, recipient);
     }
 
     private static void checkType(String type, JsonNode object, List<FieldError> errors) {

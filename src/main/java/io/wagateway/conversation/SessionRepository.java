@@ -16,7 +16,12 @@ import io.wagateway.common.Cursor;
 public class SessionRepository implements PanacheRepositoryBase<WhatsAppSession, UUID> {
 
     /** Filters of the session list; null fields do not filter. */
-    public record Filter(String phoneNumber, SessionState state, Instant updatedSince) {
+    public record Filter(String phoneNumber, SessionState state, Instant updatedSince, String userId,
+            String username) {
+
+        public Filter(String phoneNumber, SessionState state, Instant updatedSince) {
+            this(phoneNumber, state, updatedSince, null, null);
+        }
     }
 
     /** One page ordered by (updated_at desc, id desc), after {@code after} when given, with customer profiles. */
@@ -26,6 +31,14 @@ public class SessionRepository implements PanacheRepositoryBase<WhatsAppSession,
         if (filter.phoneNumber() != null) {
             query.append(" and s.phoneNumber = :phone");
             params.put("phone", filter.phoneNumber());
+        }
+        if (filter.userId() != null) {
+            query.append(" and s.customerProfile.userId = :userId");
+            params.put("userId", filter.userId());
+        }
+        if (filter.username() != null) {
+            query.append(" and s.customerProfile.username = :username");
+            params.put("username", filter.username());
         }
         if (filter.state() != null) {
             query.append(" and s.state = :state");

@@ -47,6 +47,20 @@ import io.wagateway.security.OpenApiDefinition;
 public class SessionResource {
 
     /** Digits with any of + ( ) - . and spaces among them (at most 32 digits), or nothing. */
+    /** A BSUID: a two-letter country code, a period, then letters and digits (a parent BSUID has ENT. in it). */
+    static final String USER_ID_FILTER = "\\s*|[A-Za-z]{2}\\.[A-Za-z0-9.]{1,200}";
+    /** A username: letters, digits, periods and underscores, optionally after an @. */
+    static final String USERNAME_FILTER = "\\s*|@?[\\p{L}\\p{N}._]{1,100}";
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    static String normalizeUsername(String username) {
+        String value = blankToNull(username);
+        return value != null && value.startsWith("@") ? value.substring(1) : value;
+    }
+
     static final String PHONE_FILTER = "\\s*|[\\s+()\\-.]*(\\d[\\s+()\\-.]*){1,32}";
 
     private final SessionService sessions;
@@ -64,10 +78,13 @@ public class SessionResource {
     @APIResponse(responseCode = "400", description = "Invalid filter, cursor or limit")
     public Uni<PageResponse<SessionResponse>> list(
             @Parameter(description = "Customer phone number (digits; +, spaces, - and () are ignored)") @QueryParam("phoneNumber") @Pattern(regexp = PHONE_FILTER, message = "must be a phone number (digits, optionally +, spaces, -, ())") String phoneNumber,
+            @Parameter(description = "The customer's business-scoped user id (BSUID), e.g. US.13491208655302741918") @QueryParam("userId") @Pattern(regexp = USER_ID_FILTER, message = "must be a business-scoped user id (e.g. US.13491208655302741918)") String userId,
+            @Parameter(description = "The customer's WhatsApp username (a leading @ is ignored)") @QueryParam("username") @Pattern(regexp = USERNAME_FILTER, message = "must be a WhatsApp username") String username,
             @Parameter(description = "A whatsapp_session_state") @QueryParam("state") SessionState state,
             @Parameter(description = "Only sessions updated at or after this ISO-8601 instant, e.g. 2026-11-25T13:00:00Z") @QueryParam("updatedSince") Instant updatedSince,
             @Valid @BeanParam PageQuery page) {
-        return sessions.list(SessionService.normalizePhone(phoneNumber), state, updatedSince, page.after(), page.size());
+        return sessions.list(SessionService.normalizePhone(phoneNumber), blankToNull(userId), normalizeUsername(username),
+                state, updatedSince, page.after(), page.size());
     }
 
     @GET

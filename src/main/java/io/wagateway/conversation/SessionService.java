@@ -53,7 +53,17 @@ public class SessionService {
     @WithSession
     public Uni<PageResponse<SessionResponse>> list(String phoneNumber, SessionState state, Instant updatedSince,
             Cursor after, int size) {
-        SessionRepository.Filter filter = new SessionRepository.Filter(phoneNumber, state, updatedSince);
+        return list(new SessionRepository.Filter(phoneNumber, state, updatedSince), after, size);
+    }
+
+    /** The same, also filtered by the customer's BSUID and username (null: not filtered). */
+    @WithSession
+    public Uni<PageResponse<SessionResponse>> list(String phoneNumber, String userId, String username,
+            SessionState state, Instant updatedSince, Cursor after, int size) {
+        return list(new SessionRepository.Filter(phoneNumber, state, updatedSince, userId, username), after, size);
+    }
+
+    private Uni<PageResponse<SessionResponse>> list(SessionRepository.Filter filter, Cursor after, int size) {
         return sessions.page(filter, after, size + 1).flatMap(rows -> {
             Cursor.Slice<WhatsAppSession> slice = Cursor.slice(rows, size, s -> new Cursor(s.updatedAt, s.id));
             List<WhatsAppSession> page = slice.rows();
@@ -110,7 +120,7 @@ public class SessionService {
     static SessionResponse toResponse(WhatsAppSession s, MessageRow last, Instant now) {
         CustomerProfile p = s.customerProfile;
         return new SessionResponse(s.id, s.phoneNumber, s.state, s.contextData,
-                p == null ? null : new CustomerProfileSummary(p.id, p.waId, p.displayName),
+                p == null ? null : new CustomerProfileSummary(p.id, p.waId, p.displayName, p.userId, p.username),
                 s.lastMessageAt, SessionWindow.isOpen(s.lastInboundAt, now), SessionWindow.expiresAt(s.lastInboundAt),
                 s.createdAt, s.updatedAt,
                 last == null ? null

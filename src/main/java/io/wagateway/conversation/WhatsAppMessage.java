@@ -75,6 +75,14 @@ public class WhatsAppMessage {
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
+    /** When the customer last edited it (type edit, V12), null when never. */
+    @Column(name = "edited_at")
+    public Instant editedAt;
+
+    /** When the customer revoked (deleted) it (type revoke, V12), null when not. */
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
     @PrePersist
     void onCreate() {
         if (createdAt == null) {

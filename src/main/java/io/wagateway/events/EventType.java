@@ -10,13 +10,16 @@ public final class EventType {
     public static final String MESSAGE_RECEIVED = "whatsapp.message.received";
     public static final String MESSAGE_SENT = "whatsapp.message.sent";
     public static final String MESSAGE_STATUS = "whatsapp.message.status";
+    public static final String MESSAGE_EDITED = "whatsapp.message.edited";
+    public static final String MESSAGE_REVOKED = "whatsapp.message.revoked";
     public static final String SESSION_UPDATED = "whatsapp.session.updated";
     public static final String SESSION_DELETED = "whatsapp.session.deleted";
     public static final String CUSTOMER_UPDATED = "whatsapp.customer.updated";
     public static final String CUSTOMER_ERASED = "whatsapp.customer.erased";
 
     /** Every type a subscription or a reader of the feed may name. */
-    public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_SENT, MESSAGE_STATUS, SESSION_UPDATED,
+    public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_SENT, MESSAGE_STATUS, MESSAGE_EDITED,
+            MESSAGE_REVOKED, SESSION_UPDATED,
             SESSION_DELETED, CUSTOMER_UPDATED, CUSTOMER_ERASED);
 
     private EventType() {

@@ -26,7 +26,7 @@ public class GraphClient {
 
     /** Fields of our request that are ours, not Meta's, or that we always set ourselves. */
     private static final Set<String> NOT_FORWARDED = Set.of("phoneNumberId", "messaging_product", "recipient_type",
-            "to");
+            "to", "recipient");
 
     private final GraphSender sender;
 
@@ -44,6 +44,23 @@ public class GraphClient {
         body.put("messaging_product", "whatsapp");
         body.put("recipient_type", "individual");
         body.put("to", "+" + toDigits);
+        request.fields().forEachRemaining(field -> {
+            if (!NOT_FORWARDED.contains(field.getKey())) {
+                body.set(field.getKey(), field.getValue());
+            }
+        });
+        return body;
+    }
+
+    /**
+     * The same for a recipient known only by their business-scoped user id: Meta's {@code recipient} field in
+     * place of {@code to}.
+     */
+    public static ObjectNode payloadForRecipient(ObjectNode request, String bsuid) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("messaging_product", "whatsapp");
+        body.put("recipient_type", "individual");
+        body.put("recipient", bsuid);
         request.fields().forEachRemaining(field -> {
             if (!NOT_FORWARDED.contains(field.getKey())) {
                 body.set(field.getKey(), field.getValue());

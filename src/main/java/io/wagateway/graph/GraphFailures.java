@@ -24,6 +24,10 @@ public final class GraphFailures {
             if (e.details() != null) {
                 detail += " " + e.details();
             }
+            if (e.code() != null && e.code() == 131062) {
+                detail += " This message type cannot be sent to a business-scoped user id (recipient); send it to "
+                        + "the customer's phone number (to) once it is known, or use a type Meta accepts for BSUIDs.";
+            }
             if (failure instanceof GraphUnavailableException) {
                 detail += " (gave up after retries)";
             }
@@ -62,6 +66,7 @@ public final class GraphFailures {
         return switch (e.code()) {
             case 131047 -> "Customer service window closed";
             case 131026 -> "Message undeliverable";
+            case 131062 -> "Message type not supported for BSUID recipients";
             case 130429 -> "Rate limit hit";
             case 190 -> "Access token expired or invalid";
             default -> "Graph API error";

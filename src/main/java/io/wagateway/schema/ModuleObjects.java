@@ -51,6 +51,10 @@ final class ModuleObjects {
             // V11
             "gateway_audit_log", "gateway_audit_log_pkey", "gateway_audit_log_id_seq", "gateway_audit_log_actor_idx",
             "gateway_audit_log_action_idx", "gateway_audit_log_resource_idx", "gateway_audit_log_occurred_at_idx",
+            // V12
+            "customer_profiles_user_id_key", "customer_profiles_username_idx", "gateway_customer_identity",
+            "gateway_customer_user_id_change", "whatsapp_pending_edits", "whatsapp_pending_edits_pkey",
+            "whatsapp_pending_edits_original_idx", "gateway_apply_edit",
             // V13
             "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event",
             // V14

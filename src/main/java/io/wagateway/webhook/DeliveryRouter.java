@@ -18,6 +18,7 @@ import io.wagateway.webhook.payload.Delivery;
 import io.wagateway.webhook.payload.InboundMessage;
 import io.wagateway.webhook.payload.Routing;
 import io.wagateway.webhook.payload.StatusUpdate;
+import io.wagateway.webhook.payload.UserIdChange;
 
 /**
  * Which items of a delivery may be stored, by {@code metadata.phone_number_id}: an item without a number cannot be
@@ -48,8 +49,10 @@ public class DeliveryRouter {
                 m -> routable(m.routing(), signer, "message", m.id(), refused));
         List<StatusUpdate> statuses = routable(delivery.statuses(),
                 s -> routable(s.routing(), signer, "status", s.messageId(), refused));
-        Delivery routed = messages == delivery.messages() && statuses == delivery.statuses() ? delivery
-                : delivery.withItems(messages, statuses);
+        List<UserIdChange> changes = routable(delivery.userIdChanges(),
+                c -> routable(c.routing(), signer, "user_id_update", c.current(), refused));
+        Delivery routed = messages == delivery.messages() && statuses == delivery.statuses()
+                && changes == delivery.userIdChanges() ? delivery : delivery.withItems(messages, statuses, changes);
         return new Routed(routed, refused[0], refused[1]);
     }
 

@@ -30,7 +30,8 @@ public class DeliveryStore {
     /** Writes a delivery's non-empty rows; what the commit wrote. */
     public Uni<Written> store(Rows rows) {
         Uni<Written> work;
-        if (rows.messages().size() == 1 && rows.statuses().isEmpty()) {
+        if (rows.messages().size() == 1 && rows.statuses().isEmpty() && rows.userIdChanges().isEmpty()
+                && rows.edits().isEmpty()) {
             String type = rows.messages().get(0).messageType();
             work = batcher.store(rows.messages().get(0)).map(outcome -> switch (outcome) {
                 case STORED -> Written.stored(type);
@@ -39,12 +40,12 @@ public class DeliveryStore {
                 case DROPPED -> Written.NOTHING;
             });
         } else {
-            work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses()));
+            work = batcher.bounded(() -> writer.write(rows.messages(), rows.statuses(), rows.userIdChanges(), rows.edits()));
         }
         // the commit is done when the write answers: its events can be numbered and sent now (a redelivery or a
         // status that moved nothing appended none, and wakes nobody)
         return work.invoke(written -> {
-            if (written.stored() > 0 || written.statusesApplied() > 0) {
+            if (written.stored() > 0 || written.statusesApplied() > 0 || written.editsApplied() > 0) {
                 events.committed();
             }
         }).ifNoItem().after(config.ingestTimeout()).fail();

@@ -2,6 +2,8 @@ package io.wagateway.webhook;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,9 +12,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.EditRow;
 import io.wagateway.conversation.InboundRow;
+import io.wagateway.conversation.MessagesConfig;
 import io.wagateway.webhook.InboundRows.StatusWrite;
 import io.wagateway.webhook.Written.StatusResult;
+import io.wagateway.webhook.payload.UserIdChange;
 
 /**
  * Writes a delivery of several items (messages, statuses) in one transaction through {@link ConversationWrites},
@@ -24,10 +29,13 @@ import io.wagateway.webhook.Written.StatusResult;
 public class DeliveryWriter {
 
     private final Pool pool;
+    private final MessagesConfig messages;
     private final ConversationWrites writes;
     private final DeadLetterWriter deadLetterWriter;
 
-    public DeliveryWriter(Pool pool, ConversationWrites writes, DeadLetterWriter deadLetterWriter) {
+    public DeliveryWriter(Pool pool, ConversationWrites writes, DeadLetterWriter deadLetterWriter,
+            MessagesConfig messages) {
+        this.messages = messages;
         this.pool = pool;
         this.writes = writes;
         this.deadLetterWriter = deadLetterWriter;
@@ -35,12 +43,28 @@ public class DeliveryWriter {
 
     /** Messages in lock order, then statuses in lock order, in one transaction. */
     public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses) {
-        return write(rows, statuses, List.of());
+        return write(rows, statuses, List.of(), List.of());
     }
 
-    private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<DeadLetter> deadLetters) {
+    /** As {@link #write(List, List)}, then the BSUID changes of {@code user_id_update} webhooks. */
+    public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges) {
+        return write(rows, statuses, userIdChanges, List.of(), List.of());
+    }
+
+    /** As above, then the edits and revokes (messages of type edit / revoke) applied to their originals. */
+    public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
+            List<EditRow> edits) {
+        return write(rows, statuses, userIdChanges, edits, List.of());
+    }
+
+    private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
+            List<EditRow> edits, List<DeadLetter> deadLetters) {
         return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
-                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))))
+                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))
+                .call(() -> changeUserIds(tx, userIdChanges))
+                .chain(written -> applyEdits(tx, edits).map(applied -> applied == 0 ? written
+                        : new Written(written.storedTypes(), written.duplicates(), written.statuses(),
+                                written.deadLetters(), applied)))))
                 .invoke(() -> deadLetters.forEach(DeadLetter::logKept))
                 .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
                     PoisonedItem poisoned = (PoisonedItem) failure;
@@ -50,7 +74,8 @@ public class DeliveryWriter {
                     } else {
                         kept.remove(poisoned.item);
                     }
-                    return write(without(rows, poisoned.item), without(statuses, poisoned.item), kept);
+                    return write(without(rows, poisoned.item), without(statuses, poisoned.item),
+                            without(userIdChanges, poisoned.item), without(edits, poisoned.item), kept);
                 });
     }
 
@@ -80,6 +105,35 @@ public class DeliveryWriter {
         return removed ? rest : items;
     }
 
+    private Uni<Integer> applyEdits(SqlClient tx, List<EditRow> edits) {
+        int[] applied = new int[1];
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EditRow edit : edits) {
+            chain = chain.chain(() -> writes.applyEdit(tx, edit, messages.keepRevokedContent())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(edit, DeadLetter.of(DeadLetter.MESSAGE,
+                            edit.phoneNumberId(), edit.wamid(), (PgException) failure, edit.messageJson())))
+                    .invoke(outcome -> {
+                        if (outcome == ConversationWrites.EditOutcome.APPLIED) {
+                            applied[0]++;
+                        }
+                    }).replaceWithVoid());
+        }
+        return chain.map(ignored -> applied[0]);
+    }
+
+    private Uni<Void> changeUserIds(SqlClient tx, List<UserIdChange> changes) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UserIdChange change : changes) {
+            chain = chain.chain(() -> writes.changeUserId(tx, change.previous(), change.current(), change.waId())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(change, DeadLetter.of(DeadLetter.STATUS,
+                            change.routing().phoneNumberId(), change.current(), (PgException) failure, null)))
+                    .replaceWithVoid());
+        }
+        return chain;
+    }
+
     private Uni<Written> writeAll(SqlClient tx, List<InboundRow> rows, List<StatusWrite> statuses, int deadLetters) {
         List<String> storedTypes = new ArrayList<>();
         int[] duplicates = new int[1];
@@ -96,6 +150,21 @@ public class DeliveryWriter {
                             duplicates[0]++;
                         }
                     }).replaceWithVoid());
+        }
+        // links first, in BSUID order: the locks of a merge (BSUID, customers, sessions, messages) come before the
+        // message rows the statuses lock, as on the message path
+        Map<String, StatusWrite> linking = new TreeMap<>();
+        for (StatusWrite status : statuses) {
+            if (status.links()) {
+                linking.putIfAbsent(status.recipientUserId() + " " + status.recipientPhone(), status);
+            }
+        }
+        for (StatusWrite status : linking.values()) {
+            chain = chain.chain(() -> writes.linkIdentity(tx, status.recipientPhone(), status.recipientUserId(),
+                    status.phoneNumberId())
+                    .onFailure(ConversationWrites::isPermanent)
+                    .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
+                            status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson()))));
         }
         for (StatusWrite status : statuses) {
             chain = chain.chain(() -> writes.applyStatus(tx, status.wamid(), status.status().wireName(),

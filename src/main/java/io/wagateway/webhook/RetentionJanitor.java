@@ -69,7 +69,8 @@ public class RetentionJanitor {
                 new Purge("customer tombstone(s)", tombstoneAge, writes::purgeCustomerTombstones),
                 new Purge("tombstone(s) of erased customers", tombstoneAge, writes::purgeErasedCustomers),
                 new Purge("tombstone(s) of erased messages", tombstoneAge, writes::purgeErasedMessages));
-        List<Purge> all = new ArrayList<>(List.of(pendingStatuses, deadLetters));
+        Purge pendingEdits = new Purge("pending edit(s)", config::pendingStatusRetention, writes::purgePendingEdits);
+        List<Purge> all = new ArrayList<>(List.of(pendingStatuses, pendingEdits, deadLetters));
         all.addAll(tombstones);
         purges = List.copyOf(all);
     }

@@ -8,11 +8,16 @@ import io.wagateway.conversation.StatusOutcome;
  * What one delivery's writes committed: the types of the messages stored now, the messages stored before, what
  * each status did and the items kept as dead letters. Counted in the metrics only once committed.
  */
-record Written(List<String> storedTypes, int duplicates, List<StatusResult> statuses, int deadLetters) {
+record Written(List<String> storedTypes, int duplicates, List<StatusResult> statuses, int deadLetters,
+        int editsApplied) {
 
     static final Written NOTHING = new Written(List.of(), 0, List.of(), 0);
     static final Written DUPLICATE = new Written(List.of(), 1, List.of(), 0);
     static final Written DEAD_LETTER = new Written(List.of(), 0, List.of(), 1);
+
+    Written(List<String> storedTypes, int duplicates, List<StatusResult> statuses, int deadLetters) {
+        this(storedTypes, duplicates, statuses, deadLetters, 0);
+    }
 
     /** What one status did. */
     record StatusResult(String status, StatusOutcome outcome) {

@@ -115,4 +115,55 @@ class DeliveryParserTest {
             }
         }
     }
+
+    @Test
+    void businessScopedUserIdsAreTakenFromContactsMessagesStatusesAndUserIdUpdates() throws Exception {
+        Delivery delivery = parse("""
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "contacts":[{"profile":{"name":"Ada","username":"ada.l","country_code":"US"},"wa_id":"",
+                              "user_id":"US.13491208655302741918","parent_user_id":"US.ENT.11815799212886844830"},
+                             {"profile":{"name":"Bob"},"wa_id":"16505551234","user_id":"US.2"}],
+                 "messages":[{"from":"","from_user_id":"US.13491208655302741918","id":"w1","type":"text",
+                              "text":{"body":"hi"}},
+                             {"from":"16505551234","from_user_id":"US.2","id":"w2","type":"text","text":{"body":"yo"}}],
+                 "statuses":[{"id":"w3","status":"delivered","recipient_id":"","recipient_user_id":"US.3"}]}},
+                 {"field":"user_id_update","value":{"metadata":{"phone_number_id":"A"},
+                  "user_id_update":[{"wa_id":"16505551234","detail":"User id for Bob has been updated.",
+                                     "user_id":{"previous":"US.2","current":"US.4"},"timestamp":"1700000003"}]}}]}]}""");
+        InboundMessage withheld = delivery.messages().get(0);
+        assertThat(withheld.waId()).as("the BSUID is the key while the phone is withheld")
+                .isEqualTo("US.13491208655302741918");
+        assertThat(withheld.userId()).isEqualTo("US.13491208655302741918");
+        assertThat(withheld.parentUserId()).isEqualTo("US.ENT.11815799212886844830");
+        assertThat(withheld.username()).isEqualTo("ada.l");
+        assertThat(withheld.countryCode()).isEqualTo("US");
+        assertThat(withheld.contactName()).isEqualTo("Ada");
+        InboundMessage both = delivery.messages().get(1);
+        assertThat(both.waId()).isEqualTo("16505551234");
+        assertThat(both.userId()).isEqualTo("US.2");
+        assertThat(delivery.statuses().get(0).recipientId()).isNull();
+        assertThat(delivery.statuses().get(0).recipientUserId()).isEqualTo("US.3");
+        assertThat(delivery.userIdChanges()).singleElement().satisfies(change -> {
+            assertThat(change.previous()).isEqualTo("US.2");
+            assertThat(change.current()).isEqualTo("US.4");
+            assertThat(change.waId()).isEqualTo("16505551234");
+            assertThat(change.routing().phoneNumberId()).isEqualTo("A");
+        });
+        assertThat(delivery.ignoredFields()).isEmpty();
+    }
+
+    @Test
+    void aUserChangedUserIdSystemMessageNamesThePreviousBsuidInItsBodyOnly() throws Exception {
+        Delivery delivery = parse("""
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                 "metadata":{"phone_number_id":"A"},
+                 "messages":[{"id":"w1","timestamp":"1700000002","type":"system","system":{
+                   "body":"User Test User changed from US.13491208655302741918 to US.24817305912873645029",
+                   "user_id":"US.24817305912873645029","type":"user_changed_user_id"}}]}}]}]}""");
+        InboundMessage system = delivery.messages().get(0);
+        assertThat(system.userId()).isEqualTo("US.13491208655302741918");
+        assertThat(system.newUserId()).isEqualTo("US.24817305912873645029");
+        assertThat(system.waId()).isEqualTo("US.13491208655302741918");
+    }
 }

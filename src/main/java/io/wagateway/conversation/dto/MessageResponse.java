@@ -19,5 +19,7 @@ public record MessageResponse(
         @Schema(description = "Text body, caption or a readable summary", example = "Your order has shipped") String content,
         @Schema(description = "accepted, sent, delivered, read, played or failed; null for unread inbound messages", example = "accepted", nullable = true) String status,
         @Schema(description = "Inbound: Meta's message JSON. Outbound: the payload sent and Meta's contacts answer", nullable = true) Map<String, Object> metadata,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "When the customer last edited it (its earlier versions are in metadata.edits)", nullable = true) Instant editedAt,
+        @Schema(description = "When the customer revoked (deleted) it; its content is then a placeholder unless gateway.messages.keep-revoked-content", nullable = true) Instant revokedAt) {
 }

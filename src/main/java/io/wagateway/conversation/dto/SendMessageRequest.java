@@ -11,7 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "SendMessage", description = "Meta's send-message object (without messaging_product), plus an "
         + "optional phoneNumberId. Other Meta fields (e.g. biz_opaque_callback_data) are passed through.", additionalProperties = Object.class)
 public record SendMessageRequest(
-        @Schema(required = true, description = "Customer phone number with country code", example = "+16505551234") String to,
+        @Schema(description = "Customer phone number with country code; required unless recipient is given", example = "+16505551234", nullable = true) String to,
+        @Schema(description = "The customer's business-scoped user id (BSUID), instead of to: sent as Meta's recipient field while no phone is known", example = "US.13491208655302741918", nullable = true) String recipient,
         @Schema(required = true, description = "Meta message type; the object of the same name is required", example = "text") String type,
         @Schema(description = "Business number to send from (default: the session's number, else the only active one)", example = "118234567890123", nullable = true) String phoneNumberId,
         @Schema(description = "For type text: {body (≤4096), preview_url?}", example = "{\"body\": \"Your order has shipped\"}", nullable = true) Map<String, Object> text,

@@ -4,7 +4,10 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One object of {@code value.statuses[]}: a status of a message the business sent. */
+/**
+ * One object of {@code value.statuses[]}: a status of a message the business sent. {@code recipientId} is the
+ * phone, which a status of a message sent to a BSUID may leave empty; {@code recipientUserId} is then the BSUID.
+ */
 public record StatusUpdate(
         Routing routing,
         String messageId,
@@ -12,5 +15,11 @@ public record StatusUpdate(
         Instant timestamp,
         String recipientId,
         JsonNode errors,
-        JsonNode raw) {
+        JsonNode raw,
+        String recipientUserId) {
+
+    public StatusUpdate(Routing routing, String messageId, String status, Instant timestamp, String recipientId,
+            JsonNode errors, JsonNode raw) {
+        this(routing, messageId, status, timestamp, recipientId, errors, raw, null);
+    }
 }
