@@ -1,7 +1,5 @@
 package io.wagateway.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.wagateway.audit.dto.AuditEntryResponse;
 import io.wagateway.common.FieldError;
+import io.wagateway.common.IdCursor;
 import io.wagateway.common.InvalidInputException;
 import io.wagateway.common.PageResponse;
 
@@ -29,10 +28,10 @@ public class AuditService {
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw new InvalidInputException(List.of(new FieldError("until", "must be after since")));
         }
-        Long before = decode(cursor);
+        Long before = IdCursor.decode(CURSOR_PREFIX, cursor);
         return log.page(filter, before, size + 1).map(fetched -> {
             List<AuditLog.Stored> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
-            String next = fetched.size() > size ? encode(page.get(size - 1).id()) : null;
+            String next = fetched.size() > size ? IdCursor.encode(CURSOR_PREFIX, page.get(size - 1).id()) : null;
             return new PageResponse<>(page.stream().map(AuditService::toResponse).toList(), next);
         });
     }
@@ -42,25 +41,5 @@ public class AuditService {
         return new AuditEntryResponse(Long.toString(stored.id()), stored.occurredAt(), e.actor(), e.keyFingerprint(),
                 e.action(), e.resourceType(), e.resourceId(), e.method(), e.path(), e.status(), e.requestId(),
                 e.details() == null ? null : e.details().getMap());
-    }
-
-    static String encode(long id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR_PREFIX + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Long decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
-            if (raw.startsWith(CURSOR_PREFIX)) {
-                return Long.parseLong(raw.substring(CURSOR_PREFIX.length()));
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the problem below
-        }
-        throw new InvalidInputException(List.of(new FieldError("cursor",
-                "is invalid; pass back the nextCursor of a previous page")));
     }
 }

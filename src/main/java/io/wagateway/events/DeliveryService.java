@@ -1,7 +1,5 @@
 package io.wagateway.events;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -12,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.FieldError;
+import io.wagateway.common.IdCursor;
 import io.wagateway.common.InvalidInputException;
 import io.wagateway.common.PageResponse;
 import io.wagateway.events.dto.DeliveryAttemptResponse;
@@ -38,12 +37,12 @@ public class DeliveryService {
     /** Attempts newest first; {@code cursor} is the nextCursor of the previous page. 404 for an unknown id. */
     public Uni<PageResponse<DeliveryAttemptResponse>> attempts(UUID subscriptionId, String cursor, Long eventId,
             int size) {
-        Long before = decode(cursor);
+        Long before = IdCursor.decode(CURSOR_PREFIX, cursor);
         return subscriptions.get(subscriptionId)
                 .chain(() -> deliveries.attempts(subscriptionId, before, eventId, size + 1))
                 .map(fetched -> {
                     List<Deliveries.Attempt> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
-                    String next = fetched.size() > size ? encode(page.get(size - 1).id()) : null;
+                    String next = fetched.size() > size ? IdCursor.encode(CURSOR_PREFIX, page.get(size - 1).id()) : null;
                     return new PageResponse<>(page.stream().map(DeliveryService::toResponse).toList(), next);
                 });
     }
@@ -72,26 +71,5 @@ public class DeliveryService {
     private static DeliveryAttemptResponse toResponse(Deliveries.Attempt a) {
         return new DeliveryAttemptResponse(Long.toString(a.eventId()), a.attempt(), a.statusCode(), a.error(),
                 a.durationMillis(), a.attemptedAt(), a.nextAttemptAt(), a.deliveryState().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static String encode(long attemptId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + attemptId).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Long decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
-            if (raw.startsWith(CURSOR_PREFIX)) {
-                return Long.parseLong(raw.substring(CURSOR_PREFIX.length()));
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the problem below
-        }
-        throw new InvalidInputException(List.of(new FieldError("cursor",
-                "is invalid; pass back the nextCursor of a previous page")));
     }
 }
