@@ -11,4 +11,5 @@ ON CONFLICT (waba_id, template_id) DO UPDATE SET
     updated_at = now()
 WHERE t.category_at IS NULL OR t.category_at < excluded.category_at
    OR (t.category_at = excluded.category_at AND t.category IS DISTINCT FROM excluded.category)
-RETURNING id, waba_id, template_id, name, language, category, status, quality, rejection_reason, updated_at
+RETURNING id, waba_id, template_id, name, language, category, status, quality, components::text AS components,
+          rejection_reason, updated_at

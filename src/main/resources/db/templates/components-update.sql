@@ -12,4 +12,5 @@ ON CONFLICT (waba_id, template_id) DO UPDATE SET
     updated_at = now()
 WHERE t.components_at IS NULL OR t.components_at < excluded.components_at
    OR (t.components_at = excluded.components_at AND t.components IS DISTINCT FROM excluded.components)
-RETURNING id, waba_id, template_id, name, language, category, status, quality, rejection_reason, updated_at
+RETURNING id, waba_id, template_id, name, language, category, status, quality, components::text AS components,
+          rejection_reason, updated_at

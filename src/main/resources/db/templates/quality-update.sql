@@ -11,4 +11,5 @@ ON CONFLICT (waba_id, template_id) DO UPDATE SET
     updated_at = now()
 WHERE t.quality_at IS NULL OR t.quality_at < excluded.quality_at
    OR (t.quality_at = excluded.quality_at AND t.quality IS DISTINCT FROM excluded.quality)
-RETURNING id, waba_id, template_id, name, language, category, status, quality, rejection_reason, updated_at
+RETURNING id, waba_id, template_id, name, language, category, status, quality, components::text AS components,
+          rejection_reason, updated_at

@@ -16,4 +16,5 @@ ON CONFLICT (waba_id, template_id) DO UPDATE SET
 WHERE t.status_at IS NULL OR t.status_at < excluded.status_at
    OR (t.status_at = excluded.status_at AND (t.status IS DISTINCT FROM excluded.status
                                              OR t.rejection_reason IS DISTINCT FROM excluded.rejection_reason))
-RETURNING id, waba_id, template_id, name, language, category, status, quality, rejection_reason, updated_at
+RETURNING id, waba_id, template_id, name, language, category, status, quality, components::text AS components,
+          rejection_reason, updated_at

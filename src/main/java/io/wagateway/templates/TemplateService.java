@@ -7,9 +7,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.mutiny.Uni;
 import io.wagateway.common.FieldError;
 import io.wagateway.common.InvalidInputException;
@@ -21,15 +18,13 @@ import io.wagateway.templates.dto.TemplateResponse;
 public class TemplateService {
 
     private final TemplateWrites writes;
-    private final ObjectMapper mapper;
 
     /** The position of a row in the list order (name and language as ordered: missing ones as empty). */
     record Key(String name, String language, UUID id) {
     }
 
-    public TemplateService(TemplateWrites writes, ObjectMapper mapper) {
+    public TemplateService(TemplateWrites writes) {
         this.writes = writes;
-        this.mapper = mapper;
     }
 
     /** Templates matching the filters; {@code cursor} is the nextCursor of the previous page. */
@@ -39,18 +34,8 @@ public class TemplateService {
         return writes.page(name, status, category, after, size + 1).map(fetched -> {
             List<TemplateWrites.Stored> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
             String next = fetched.size() > size ? encode(page.get(size - 1)) : null;
-            return new PageResponse<>(page.stream().map(this::toResponse).toList(), next);
+            return new PageResponse<>(page.stream().map(writes::response).toList(), next);
         });
-    }
-
-    private TemplateResponse toResponse(TemplateWrites.Stored s) {
-        try {
-            return new TemplateResponse(s.id(), s.wabaId(), s.templateId(), s.name(), s.language(), s.category(),
-                    s.status(), s.quality(), s.components() == null ? null : mapper.readTree(s.components()),
-                    s.rejectionReason(), s.updatedAt());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored components are not JSON", e);
-        }
     }
 
     static String encode(TemplateWrites.Stored last) {

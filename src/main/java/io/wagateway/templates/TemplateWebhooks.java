@@ -44,7 +44,7 @@ public class TemplateWebhooks {
     }
 
     /** A marketing preference of one customer. */
-    record Preference(String wabaId, String waId, String preference, Instant at) {
+    record Preference(String wabaId, String phoneNumberId, String waId, String preference, Instant at) {
     }
 
     /** The changes of the fields handled here in {@code root}. */
@@ -61,7 +61,8 @@ public class TemplateWebhooks {
                         String preference = preference(item);
                         String waId = TemplateWrites.text(item, "wa_id");
                         if (preference != null && waId != null && !waId.isBlank()) {
-                            out.add(new Preference(wabaId, waId, preference,
+                            out.add(new Preference(wabaId, TemplateWrites.text(value.path("metadata"),
+                                    "phone_number_id"), waId, preference,
                                     seconds(item.path("timestamp"), entryTime)));
                         }
                     }
@@ -110,7 +111,7 @@ public class TemplateWebhooks {
             return writes.apply(t);
         }
         Preference p = (Preference) change;
-        return writes.preference(p.wabaId(), p.waId(), p.preference(), p.at());
+        return writes.preference(p.wabaId(), p.phoneNumberId(), p.waId(), p.preference(), p.at());
     }
 
     /** {@code stopped} / {@code resumed} of a marketing_messages item, null for anything else. */

@@ -9,17 +9,24 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wagateway.common.SqlFiles;
+import io.wagateway.events.EventLog;
+import io.wagateway.events.EventType;
+import io.wagateway.templates.dto.PreferenceEvent;
+import io.wagateway.templates.dto.TemplateResponse;
 
 /**
  * The one writer of {@code whatsapp_templates} and {@code whatsapp_marketing_preferences} (Vert.x SQL client, SQL in
- * db/templates): the sync's upserts, the webhooks' monotonic updates, and the reads of the list and of a send's check.
+ * db/templates): the sync's upserts, the webhooks' monotonic updates (each with its event in the same transaction,
+ * only when it changed the row), and the reads of the list and of a send's check.
  */
 @ApplicationScoped
 public class TemplateWrites {
@@ -33,6 +40,8 @@ public class TemplateWrites {
     private final String page = SqlFiles.load("templates/page.sql");
     private final String sendCheck = SqlFiles.load("templates/send-check.sql");
     private final Pool pool;
+    private final EventLog events;
+    private final ObjectMapper mapper;
 
     /** A stored template. */
     record Stored(UUID id, String wabaId, String templateId, String name, String language, String category,
@@ -43,8 +52,10 @@ public class TemplateWrites {
     record SendFacts(String status, String category, String preference) {
     }
 
-    public TemplateWrites(Pool pool) {
+    public TemplateWrites(Pool pool, EventLog events, ObjectMapper mapper) {
         this.pool = pool;
+        this.events = events;
+        this.mapper = mapper;
     }
 
     /** Stores one template of a Graph API listing taken at {@code at}. */
@@ -105,13 +116,49 @@ public class TemplateWrites {
                 return Uni.createFrom().item(false);
             }
         }
-        return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() > 0);
+        // Template events have no business number: their phone_number_id (the CloudEvent source) is the WABA id.
+        return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(params).chain(rows -> {
+            if (rows.rowCount() == 0) {
+                return Uni.createFrom().item(false);
+            }
+            Stored stored = stored(rows.iterator().next());
+            return events.append(tx, EventType.TEMPLATE_UPDATED, stored.wabaId(), stored.id(), response(stored))
+                    .replaceWith(true);
+        }));
     }
 
-    /** Stores a customer's marketing preference at {@code at}; true when it changed the row. */
-    Uni<Boolean> preference(String wabaId, String waId, String preference, Instant at) {
-        return pool.preparedQuery(preferenceUpdate).execute(Tuple.of(wabaId, waId, preference, time(at)))
-                .map(rows -> rows.rowCount() > 0);
+    /**
+     * Stores a customer's marketing preference at {@code at}; true when it changed the row. Its event goes to
+     * {@code phoneNumberId} (the change's metadata), else to the WABA id.
+     */
+    Uni<Boolean> preference(String wabaId, String phoneNumberId, String waId, String preference, Instant at) {
+        return pool.withTransaction(tx -> tx.preparedQuery(preferenceUpdate)
+                .execute(Tuple.of(wabaId, waId, preference, time(at))).chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    String number = phoneNumberId == null || phoneNumberId.isBlank() ? wabaId : phoneNumberId;
+                    return events.append(tx, EventType.CUSTOMER_UPDATED, number, null,
+                            new PreferenceEvent(waId, wabaId, phoneNumberId, preference, at)).replaceWith(true);
+                }));
+    }
+
+    /** The template as GET /api/v1/templates shows it. */
+    TemplateResponse response(Stored s) {
+        try {
+            return new TemplateResponse(s.id(), s.wabaId(), s.templateId(), s.name(), s.language(), s.category(),
+                    s.status(), s.quality(), s.components() == null ? null : mapper.readTree(s.components()),
+                    s.rejectionReason(), s.updatedAt());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored components are not JSON", e);
+        }
+    }
+
+    private static Stored stored(Row row) {
+        return new Stored(row.getUUID("id"), row.getString("waba_id"), row.getString("template_id"),
+                row.getString("name"), row.getString("language"), row.getString("category"), row.getString("status"),
+                row.getString("quality"), row.getString("components"), row.getString("rejection_reason"),
+                row.getOffsetDateTime("updated_at").toInstant());
     }
 
     /** Up to {@code size} templates matching the filters after the row {@code after} (null: from the start). */
@@ -122,10 +169,7 @@ public class TemplateWrites {
         return pool.preparedQuery(page).execute(params).map(rows -> {
             List<Stored> out = new ArrayList<>();
             for (Row row : rows) {
-                out.add(new Stored(row.getUUID("id"), row.getString("waba_id"), row.getString("template_id"),
-                        row.getString("name"), row.getString("language"), row.getString("category"),
-                        row.getString("status"), row.getString("quality"), row.getString("components"),
-                        row.getString("rejection_reason"), row.getOffsetDateTime("updated_at").toInstant()));
+                out.add(stored(row));
             }
             return out;
         });

@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -182,6 +183,14 @@ class TemplatesTest {
         Webhooks.post(status(waba, t + 120, id, "welcome_back", "PAUSED", "NONE")).then().statusCode(200);
         Webhooks.post(status(waba, t + 60, id, "welcome_back", "REJECTED", "INVALID_FORMAT")).then().statusCode(200);
         assertThat(row(waba, id)).containsEntry("status", "PAUSED").containsEntry("rejection_reason", null);
+
+        // One whatsapp.template.updated per change that changed the row, none for the redelivery or the late one.
+        List<Map<String, Object>> events = Sql.rows("select phone_number_id, data->>'status' as status, "
+                + "data->>'templateId' as template_id from gateway_events where type = 'whatsapp.template.updated' "
+                + "and data->>'wabaId' = ? order by seq", waba);
+        assertThat(events).extracting(e -> e.get("status")).containsExactly("APPROVED", "PAUSED");
+        assertThat(events).allSatisfy(e -> assertThat(e).containsEntry("phone_number_id", waba)
+                .containsEntry("template_id", id));
     }
 
     @Test
@@ -283,6 +292,10 @@ class TemplatesTest {
         Webhooks.post(preference(waba, number, phone, t + 200, "resume")).then().statusCode(200);
         assertThat(Sql.row("select preference from whatsapp_marketing_preferences where waba_id = ? and wa_id = ?",
                 waba, phone)).containsEntry("preference", "resumed");
+        assertThat(Sql.rows("select phone_number_id, data->>'marketingMessages' as preference from gateway_events "
+                + "where type = 'whatsapp.customer.updated' and data->>'waId' = ? order by seq", phone))
+                .extracting(e -> e.get("preference") + "@" + e.get("phone_number_id"))
+                .containsExactly("stopped@" + number, "resumed@" + number);
         graph.register(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/" + VERSION + "/"
                 + number + "/messages")).willReturn(aResponse().withHeader("Content-Type", "application/json")
                         .withBody("{\"messaging_product\": \"whatsapp\", \"contacts\": [{\"input\": \"" + phone
