@@ -164,6 +164,27 @@ class TemplatesTest {
     }
 
     @Test
+    void aSyncWhileAnotherReplicaHoldsTheLockIsSkipped() throws Exception {
+        String waba = newWaba();
+        account(waba);
+        stubPage(waba, null, """
+                {"data": [%s], "paging": {"cursors": {"before": "b0", "after": "c1"}}}"""
+                .formatted(template(newTemplateId(), "lock_test", "APPROVED", "UTILITY")));
+        try (java.sql.Connection other = io.wagateway.support.TestDatabase.current().connect();
+                java.sql.Statement st = other.createStatement()) {
+            st.execute("select pg_advisory_lock(1464336244, 15)");
+            given().header("Authorization", Conversations.admin()).post("/api/v1/templates/sync").then()
+                    .statusCode(200).body("skipped", equalTo(true)).body("accounts", equalTo(0));
+            graph.verifyThat(0, anyRequestedFor(anyUrl()));
+            st.execute("select pg_advisory_unlock(1464336244, 15)");
+        }
+        given().header("Authorization", Conversations.admin()).post("/api/v1/templates/sync").then().statusCode(200)
+                .body("skipped", equalTo(false));
+        assertThat(Sql.count("select count(*) from whatsapp_templates where waba_id = ? and name = 'lock_test'",
+                waba)).isEqualTo(1);
+    }
+
+    @Test
     void statusWebhooksAreIdempotentAndNeverMoveBackInTime() {
         String waba = newWaba();
         account(waba);
