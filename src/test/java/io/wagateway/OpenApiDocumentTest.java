@@ -97,6 +97,8 @@ class OpenApiDocumentTest {
             Map.entry("GET /api/v1/customers/{id}", "401 404"),
             Map.entry("GET /api/v1/customers/{id}/export", "401 404"),
             Map.entry("GET /api/v1/audit", "400 401"),
+            Map.entry("GET /api/v1/templates", "400 401"),
+            Map.entry("POST /api/v1/templates/sync", "401"),
             Map.entry("GET /api/v1/retention", "401"),
             Map.entry("GET /api/v1/retention/{phoneNumberId}", "400 401 404"),
             Map.entry("PUT /api/v1/retention/{phoneNumberId}", "400 401"),

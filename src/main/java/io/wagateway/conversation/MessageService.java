@@ -31,6 +31,7 @@ import io.wagateway.graph.GraphClient;
 import io.wagateway.graph.SentMessage;
 import io.wagateway.settings.SettingsCredentials;
 import io.wagateway.settings.SettingsService;
+import io.wagateway.templates.TemplateGate;
 
 /**
  * Messages of a conversation, and sending: validate, choose the business number, check the 24-hour window
@@ -53,6 +54,7 @@ public class MessageService {
     private final ConversationWrites writes;
     private final ObjectMapper mapper;
     private final SendRepair repair;
+    private final TemplateGate templateGate;
 
     /** Attempts to store a sent message before answering; the first retry waits this long, the next four times. */
     static final int STORE_ATTEMPTS = 3;
@@ -60,7 +62,7 @@ public class MessageService {
 
     public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
             GraphClient graph, ConversationWrites writes, ObjectMapper mapper, SendRepair repair,
-            CustomerRepository customers) {
+            CustomerRepository customers, TemplateGate templateGate) {
         this.customers = customers;
         this.messages = messages;
         this.sessions = sessions;
@@ -69,6 +71,7 @@ public class MessageService {
         this.writes = writes;
         this.mapper = mapper;
         this.repair = repair;
+        this.templateGate = templateGate;
     }
 
     /** A send's answer: the message, and whether its row is stored (201) or will be written later (202). */
@@ -104,6 +107,8 @@ public class MessageService {
     public Uni<SendOutcome> send(JsonNode body) {
         return Uni.createFrom().item(() -> SendRequest.validate(body))
                 .flatMap(this::plan)
+                .call(plan -> templateGate.check(plan.credentials().businessId(),
+                        plan.payload().path("to").asText("").replace("+", ""), plan.payload()))
                 .flatMap(plan -> graph.send(plan.credentials().phoneNumberId(), plan.credentials().accessToken(),
                         plan.payload()).flatMap(sent -> storeAccepted(plan, sent)));
     }

@@ -1,11 +1,13 @@
 package io.wagateway.graph;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -18,8 +20,9 @@ import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Meta's Graph API messages endpoint ({@code POST /{version}/{phone_number_id}/messages}): sends and
- * read receipts. Bodies stay JSON trees so every Meta message type passes through unchanged.
+ * Meta's Graph API: the messages endpoint ({@code POST /{version}/{phone_number_id}/messages}: sends and
+ * read receipts) and the template list of a business account. Bodies stay JSON trees so every Meta message type passes through
+ * unchanged.
  */
 @RegisterRestClient(configKey = "graph-api")
 @Path("/")
@@ -31,6 +34,13 @@ public interface GraphApiClient {
     @Path("{version}/{phoneNumberId}/messages")
     Uni<JsonNode> messages(@PathParam("version") String version, @PathParam("phoneNumberId") String phoneNumberId,
             @HeaderParam("Authorization") String authorization, JsonNode body);
+
+    /** One page of a business account's templates ({@code GET /{version}/{waba-id}/message_templates}). */
+    @GET
+    @Path("{version}/{wabaId}/message_templates")
+    Uni<JsonNode> messageTemplates(@PathParam("version") String version, @PathParam("wabaId") String wabaId,
+            @QueryParam("fields") String fields, @QueryParam("limit") int limit, @QueryParam("after") String after,
+            @HeaderParam("Authorization") String authorization);
 
     /** Non-2xx answers become GraphApiException: retryable (429/5xx) or rejected (other 4xx). */
     @ClientExceptionMapper

@@ -58,7 +58,11 @@ final class ModuleObjects {
             // V13
             "gateway_subscription_cursors", "gateway_subscription_cursors_pkey", "gateway_delivery_attempts_event",
             // V14
-            "gateway_erasure_lock_key", "gateway_erased");
+            "gateway_erasure_lock_key", "gateway_erased",
+            // V15
+            "whatsapp_templates", "whatsapp_templates_pkey", "whatsapp_templates_waba_id_template_id_key",
+            "whatsapp_templates_name_idx", "whatsapp_templates_lookup_idx", "whatsapp_marketing_preferences",
+            "whatsapp_marketing_preferences_pkey");
 
     private ModuleObjects() {
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.wagateway.common.LogThrottle;
+import io.wagateway.templates.TemplateWebhooks;
 import io.wagateway.webhook.DeliveryResult.Status;
 import io.wagateway.webhook.WebhookSecrets.Signer;
 import io.wagateway.webhook.payload.Delivery;
@@ -35,15 +36,17 @@ public class IngestService {
     private final InboundRows rows;
     private final DeliveryStore store;
     private final WebhookMetrics metrics;
+    private final TemplateWebhooks templates;
 
     public IngestService(DeliveryVerifier verifier, DeliveryReader reader, DeliveryRouter router, InboundRows rows,
-            DeliveryStore store, WebhookMetrics metrics) {
+            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates) {
         this.verifier = verifier;
         this.reader = reader;
         this.router = router;
         this.rows = rows;
         this.store = store;
         this.metrics = metrics;
+        this.templates = templates;
     }
 
     public Uni<DeliveryResult> receive(byte[] body, String signature) {
@@ -73,7 +76,10 @@ public class IngestService {
         metrics.parsed(delivery);
         DeliveryRouter.Routed routed = router.route(delivery, signer);
         metrics.routed(routed);
-        return router.unrouted(routed.delivery()).invoke(metrics::unrouted)
+        // Template and preference changes are routed by entry id (the WABA), stored before the answer like messages.
+        return templates.apply(body, delivery.ignoredFields(),
+                waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
+                .chain(() -> router.unrouted(routed.delivery())).invoke(metrics::unrouted)
                 .chain(() -> write(routed.delivery(), signer));
     }
 
