@@ -75,6 +75,11 @@ BEGIN
     IF p_user_id IS NULL OR p_user_id = '' THEN
         RETURN p_phone;
     END IF;
+    -- first the erasure locks of the phone and the BSUID, shared (V14's key; an erasure takes its customer's one
+    -- exclusively before any row lock), so that no row lock taken here can close a cycle with an erasure
+    PERFORM pg_advisory_xact_lock_shared(k.key)
+    FROM (SELECT DISTINCT (1464336244::bigint << 32) | (hashtext(v)::bigint & 4294967295) AS key
+          FROM unnest(ARRAY[NULLIF(p_phone, ''), p_user_id]) v WHERE v IS NOT NULL ORDER BY 1) k;
     PERFORM pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || p_user_id));
     SELECT * INTO by_user FROM customer_profiles WHERE user_id = p_user_id FOR UPDATE;
     IF p_phone IS NULL OR p_phone = '' OR p_phone = p_user_id THEN

@@ -6,7 +6,8 @@
 -- erasure takes it exclusive before anything else, so it waits for the transactions that are storing that
 -- customer's messages (and then erases what they stored), and later ones wait for it (and then see its tombstone).
 
--- The advisory lock key of a wa_id: a class of this module's keys and the hash of the wa_id.
+-- The advisory lock key of a wa_id: a class of this module's keys and the hash of the wa_id (V12's
+-- gateway_customer_identity computes the same key inline, since it is created before this function).
 CREATE FUNCTION gateway_erasure_lock_key(wa_id text) RETURNS bigint
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 SELECT (1464336244::bigint << 32) | (hashtext(wa_id)::bigint & 4294967295)
