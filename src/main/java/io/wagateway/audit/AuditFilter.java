@@ -1,13 +1,10 @@
 package io.wagateway.audit;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.List;
 
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.logging.Logger;
@@ -48,14 +45,13 @@ public class AuditFilter {
     }
 
     @ServerResponseFilter
-    public Uni<Void> record(ContainerRequestContext requestContext, ContainerResponseContext response,
-            ResourceInfo resource) {
-        Method method = resource == null ? null : resource.getResourceMethod();
-        Audited audited = method == null ? null : method.getAnnotation(Audited.class);
+    public Uni<Void> record(ContainerRequestContext requestContext, ContainerResponseContext response) {
+        RoutingContext current = request.getCurrent();
+        // put there by AuditedBody, which runs for every @Audited method (no reflection on the resource method)
+        Audited audited = current == null ? null : current.get(AuditedBody.AUDITED);
         if (audited == null) {
             return Uni.createFrom().voidItem();
         }
-        RoutingContext current = request.getCurrent();
         SecurityIdentity identity = current != null && current.user() instanceof QuarkusHttpUser user
                 ? user.getSecurityIdentity()
                 : null;
@@ -65,7 +61,7 @@ public class AuditFilter {
         AuditLog.Entry entry = new AuditLog.Entry(identity.getPrincipal().getName(),
                 identity.getAttribute(AdminApiKeyIdentityProvider.KEY_FINGERPRINT), audited.action(),
                 audited.resource(), resourceId(audited, requestContext, response), requestContext.getMethod(),
-                template(resource), response.getStatus(), current.response().headers().get(RequestIdFilter.HEADER),
+                template(requestContext), response.getStatus(), current.response().headers().get(RequestIdFilter.HEADER),
                 details(current));
         return log.record(entry).onFailure().recoverWithUni(failure -> {
             failures.increment();
@@ -100,15 +96,21 @@ public class AuditFilter {
         return null;
     }
 
-    /** The path as declared ({@code /api/v1/settings/{id}}): no query string, no values. */
-    static String template(ResourceInfo resource) {
-        Path type = resource.getResourceClass().getAnnotation(Path.class);
-        Path method = resource.getResourceMethod().getAnnotation(Path.class);
-        String path = type == null ? "" : type.value();
-        if (method != null && !method.value().isEmpty()) {
-            path = path.replaceAll("/+$", "") + "/" + method.value().replaceAll("^/+", "");
-        }
-        return path;
+    /**
+     * The path as declared ({@code /api/v1/settings/{id}}): the request's path with each path parameter's segment
+     * named instead of its value; no query string.
+     */
+    static String template(ContainerRequestContext request) {
+        var uri = request.getUriInfo();
+        String[] segments = uri.getPath().split("/", -1);
+        uri.getPathParameters().forEach((name, values) -> {
+            for (int i = 0; i < segments.length; i++) {
+                if (values.contains(segments[i])) {
+                    segments[i] = "{" + name + "}";
+                }
+            }
+        });
+        return String.join("/", segments);
     }
 
     private static JsonObject details(RoutingContext current) {

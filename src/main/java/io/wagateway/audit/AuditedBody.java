@@ -11,12 +11,14 @@ import jakarta.interceptor.InvocationContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.arc.ArcInvocationContext;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Notes which fields the body of an audited call gave (names only, never values: they may be secrets) for
- * {@link AuditFilter}'s details. A request record's fields are those not null; a JSON body's are its top-level keys.
+ * Notes, for {@link AuditFilter}, that the call is audited (its {@link Audited} binding) and which fields its body
+ * gave (names only, never values: they may be secrets). A request record's fields are those not null; a JSON body's are its
+ * top-level keys.
  */
 @Audited(action = "", resource = "")
 @Interceptor
@@ -24,6 +26,8 @@ import io.vertx.ext.web.RoutingContext;
 public class AuditedBody {
 
     static final String FIELDS = AuditedBody.class.getName() + ".fields";
+    /** The call's {@link Audited} binding, for {@link AuditFilter}. */
+    static final String AUDITED = AuditedBody.class.getName() + ".audited";
     /** A JSON body's keys are the caller's: at most this many, each at most {@link #MAX_NAME} characters. */
     static final int MAX_FIELDS = 32;
     static final int MAX_NAME = 64;
@@ -38,6 +42,8 @@ public class AuditedBody {
     Object capture(InvocationContext invocation) throws Exception {
         RoutingContext current = request.getCurrent();
         if (current != null) {
+            // the binding as declared on the method, with its values (ArC builds it at build time)
+            current.put(AUDITED, ArcInvocationContext.findIterceptorBinding(invocation, Audited.class));
             for (Object argument : invocation.getParameters()) {
                 List<String> fields = fields(argument);
                 if (fields != null) {
