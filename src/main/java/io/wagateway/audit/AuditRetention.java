@@ -1,7 +1,6 @@
 package io.wagateway.audit;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,6 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.wagateway.common.BoundedBatches;
+import io.wagateway.common.PeriodicJob;
 
 /**
  * Drops audit entries older than {@code gateway.audit.retention}, on every replica each
@@ -29,8 +29,7 @@ public class AuditRetention {
     private final Vertx vertx;
     private final AuditLog log;
     private final AuditConfig config;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private long timer = -1;
+    private PeriodicJob job;
 
     public AuditRetention(Vertx vertx, AuditLog log, AuditConfig config) {
         this.vertx = vertx;
@@ -40,20 +39,16 @@ public class AuditRetention {
 
     void start(@Observes StartupEvent event) {
         long period = config.retentionInterval().toMillis();
-        timer = vertx.setPeriodic(Math.min(60_000L, period), period, id -> {
-            if (running.compareAndSet(false, true)) {
-                run().onTermination().invoke(() -> running.set(false)).subscribe().with(dropped -> {
-                    if (dropped > 0) {
-                        LOG.infof("Audit retention dropped %d entr(ies)", dropped);
-                    }
-                }, failure -> LOG.warnf("Audit retention run failed: %s", failure.getMessage()));
+        job = PeriodicJob.start(vertx, Math.min(60_000L, period), period, this::run, dropped -> {
+            if (dropped > 0) {
+                LOG.infof("Audit retention dropped %d entr(ies)", dropped);
             }
-        });
+        }, failure -> LOG.warnf("Audit retention run failed: %s", failure.getMessage()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (job != null) {
+            job.stop();
         }
     }
 

@@ -217,7 +217,7 @@ final class CursorLane {
             sessions.put(subject, new Session());
             ready.add(item);
         } else if (session.handingOver) {
-            handovers.add(new Deliveries.Handover(id, subject, null, null, null, 0));
+            handovers.add(Deliveries.Handover.untried(id, subject));
         } else {
             session.behind.add(item);
         }
@@ -264,7 +264,7 @@ final class CursorLane {
             if (session != null) {
                 session.handingOver = true;
                 for (Item behind; (behind = session.behind.poll()) != null;) {
-                    handovers.add(new Deliveries.Handover(behind.id(), behind.subject(), null, null, null, 0));
+                    handovers.add(Deliveries.Handover.untried(behind.id(), behind.subject()));
                 }
             }
         }

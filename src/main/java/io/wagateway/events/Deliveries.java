@@ -78,6 +78,10 @@ public class Deliveries {
      */
     public record Handover(long eventId, UUID subject, Instant retryAt, Integer status, String error,
             long durationMillis) {
+        /** An event queued behind its session's earlier one, not tried yet. */
+        static Handover untried(long eventId, UUID subject) {
+            return new Handover(eventId, subject, null, null, null, 0);
+        }
     }
 
     /** One attempt's outcome to record. */

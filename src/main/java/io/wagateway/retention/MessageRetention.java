@@ -1,7 +1,6 @@
 package io.wagateway.retention;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.wagateway.common.BoundedBatches;
+import io.wagateway.common.PeriodicJob;
 import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.ConversationWrites.ExpiredMessages;
 
@@ -38,8 +38,7 @@ public class MessageRetention {
     private final ConversationWrites writes;
     private final Counter deletedMessages;
     private final Counter deletedPendingStatuses;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private long timer = -1;
+    private PeriodicJob job;
 
     public MessageRetention(Vertx vertx, Pool pool, RetentionConfig config, ConversationWrites writes,
             MeterRegistry registry) {
@@ -57,20 +56,16 @@ public class MessageRetention {
 
     void start(@Observes StartupEvent event) {
         long period = config.interval().toMillis();
-        timer = vertx.setPeriodic(Math.min(60_000L, period), period, id -> {
-            if (running.compareAndSet(false, true)) {
-                run().onTermination().invoke(() -> running.set(false)).subscribe().with(dropped -> {
-                    if (dropped > 0) {
-                        LOG.infof("Retention dropped %d message(s)", dropped);
-                    }
-                }, failure -> LOG.warnf("Message retention run failed: %s", failure.getMessage()));
+        job = PeriodicJob.start(vertx, Math.min(60_000L, period), period, this::run, dropped -> {
+            if (dropped > 0) {
+                LOG.infof("Retention dropped %d message(s)", dropped);
             }
-        });
+        }, failure -> LOG.warnf("Message retention run failed: %s", failure.getMessage()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (job != null) {
+            job.stop();
         }
     }
 

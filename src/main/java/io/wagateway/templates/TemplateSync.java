@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +19,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.wagateway.common.PeriodicJob;
 import io.wagateway.common.SqlFiles;
 import io.wagateway.graph.GraphTemplates;
 import io.wagateway.settings.SettingsCredentials;
@@ -45,8 +45,7 @@ public class TemplateSync {
     private final GraphTemplates graph;
     private final TemplateWrites writes;
     private final TemplatesConfig config;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private long timer = -1;
+    private PeriodicJob job;
 
     public TemplateSync(Vertx vertx, Pool pool, SettingsService settings, GraphTemplates graph, TemplateWrites writes,
             TemplatesConfig config) {
@@ -60,21 +59,17 @@ public class TemplateSync {
 
     void start(@Observes StartupEvent event) {
         long period = config.syncInterval().toMillis();
-        timer = vertx.setPeriodic(period, period, id -> {
-            if (running.compareAndSet(false, true)) {
-                run().onTermination().invoke(() -> running.set(false)).subscribe().with(result -> {
-                    if (!result.skipped()) {
-                        LOG.infof("Template sync: %d template(s) of %d account(s), %d account(s) failed",
-                                result.templates(), result.accounts(), result.failedAccounts().size());
-                    }
-                }, failure -> LOG.warnf("Template sync failed: %s", failure.getMessage()));
+        job = PeriodicJob.start(vertx, period, period, this::run, result -> {
+            if (!result.skipped()) {
+                LOG.infof("Template sync: %d template(s) of %d account(s), %d account(s) failed",
+                        result.templates(), result.accounts(), result.failedAccounts().size());
             }
-        });
+        }, failure -> LOG.warnf("Template sync failed: %s", failure.getMessage()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (job != null) {
+            job.stop();
         }
     }
 

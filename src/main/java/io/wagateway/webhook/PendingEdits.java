@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
+import io.wagateway.common.PeriodicJob;
 import io.wagateway.conversation.ConversationWrites;
 import io.wagateway.conversation.MessagesConfig;
 import io.wagateway.events.EventSignal;
@@ -28,7 +29,7 @@ public class PendingEdits {
     private final ConversationWrites writes;
     private final MessagesConfig config;
     private final EventSignal events;
-    private long timer = -1;
+    private PeriodicJob job;
 
     public PendingEdits(Vertx vertx, ConversationWrites writes, MessagesConfig config, EventSignal events) {
         this.vertx = vertx;
@@ -38,13 +39,13 @@ public class PendingEdits {
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(PERIOD_MS, id -> run().subscribe().with(applied -> {
-        }, failure -> LOG.debugf("Pending edits not applied this time: %s", failure.getMessage())));
+        job = PeriodicJob.start(vertx, PERIOD_MS, PERIOD_MS, this::run, applied -> {
+        }, failure -> LOG.debugf("Pending edits not applied this time: %s", failure.getMessage()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (job != null) {
+            job.stop();
         }
     }
 
