@@ -1,4 +1,4 @@
--- Drops statuses kept for messages that never appeared (pending-status.sql) past their retention
+-- Drops statuses kept for messages that never appeared (status-batch.sql) past their retention
 -- (gateway.whatsapp.pending-status-retention), oldest first, at most $2 per statement so that a backlog
 -- never becomes one long delete.
 -- Parameters: $1 cutoff (received before it), $2 batch size. SKIP LOCKED: rows another replica's purge (or a

@@ -48,8 +48,7 @@ public class ConversationWrites {
 
     private final String insertInbound = SqlFiles.load("conversation/inbound-message.sql");
     private final String insertInboundBatch = SqlFiles.load("conversation/inbound-batch.sql");
-    private final String updateStatus = SqlFiles.load("conversation/status-update.sql");
-    private final String insertPending = SqlFiles.load("conversation/pending-status.sql");
+    private final String applyStatuses = SqlFiles.load("conversation/status-batch.sql");
     private final String applyPending = SqlFiles.load("conversation/apply-pending.sql");
     private final String purgePending = SqlFiles.load("conversation/purge-pending-statuses.sql");
     private final String purgeMessageTombstones = SqlFiles.load("conversation/purge-message-tombstones.sql");
@@ -279,26 +278,42 @@ public class ConversationWrites {
      */
     public Uni<StatusOutcome> applyStatus(SqlClient tx, String wamid, String status, short rank, Instant at,
             String errorsJson, String rawJson, String phoneNumberId) {
-        OffsetDateTime timestamp = utc(at);
-        return tx.preparedQuery(LOCK_WAMID).execute(Tuple.of(wamid))
-                .chain(() -> tx.preparedQuery(updateStatus).execute(Tuple.tuple().addValue(wamid).addValue(status)
-                        .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(phoneNumberId)))
-                .chain(rows -> {
-                    Row row = rows.iterator().next();
-                    if (row.getBoolean("updated")) {
-                        return Uni.createFrom().item(StatusOutcome.APPLIED);
-                    }
-                    if (row.getBoolean("other_number")) {
-                        return Uni.createFrom().item(StatusOutcome.FOREIGN);
-                    }
-                    if (row.getBoolean("found")) {
-                        return Uni.createFrom().item(StatusOutcome.STALE);
-                    }
-                    return tx.preparedQuery(insertPending).execute(Tuple.tuple().addValue(wamid).addValue(status)
-                            .addValue(rank).addValue(timestamp).addValue(errorsJson).addValue(rawJson))
-                            .map(kept -> kept.iterator().next().getBoolean("deleted") ? StatusOutcome.DELETED
-                                    : StatusOutcome.PENDING);
-                });
+        return applyStatuses(tx, List.of(new StatusRow(wamid, status, rank, at, errorsJson, rawJson, phoneNumberId)))
+                .map(outcomes -> outcomes.get(0));
+    }
+
+    /**
+     * Applies statuses in one statement ({@code status-batch.sql}, V19's gateway_apply_statuses): each wamid's lock
+     * once, in one order, then every forward move with its event, and the statuses of messages not stored (yet)
+     * kept. Several statuses of one wamid: the highest rank moves the message, the others are stale. One outcome per
+     * row, in the order given. On the pool the statement is its own transaction.
+     */
+    public Uni<List<StatusOutcome>> applyStatuses(SqlClient client, List<StatusRow> rows) {
+        int n = rows.size();
+        String[] wamids = new String[n], statuses = new String[n], errors = new String[n], raws = new String[n],
+                scopes = new String[n];
+        Short[] ranks = new Short[n];
+        OffsetDateTime[] timestamps = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            StatusRow row = rows.get(i);
+            wamids[i] = row.wamid();
+            statuses[i] = row.status();
+            ranks[i] = row.rank();
+            timestamps[i] = utc(row.at());
+            errors[i] = row.errorsJson();
+            raws[i] = row.rawJson();
+            scopes[i] = row.scope();
+        }
+        Tuple params = Tuple.tuple().addArrayOfString(wamids).addArrayOfString(statuses).addArrayOfShort(ranks)
+                .addArrayOfOffsetDateTime(timestamps).addArrayOfString(errors).addArrayOfString(raws)
+                .addArrayOfString(scopes);
+        return client.preparedQuery(applyStatuses).execute(params).map(result -> {
+            StatusOutcome[] outcomes = new StatusOutcome[n];
+            for (Row row : result) {
+                outcomes[row.getInteger("item") - 1] = StatusOutcome.valueOf(row.getString("outcome"));
+            }
+            return List.of(outcomes);
+        });
     }
 
     /** Drops up to {@code limit} pending statuses received before {@code cutoff}, oldest first; how many. */

@@ -62,7 +62,9 @@ final class ModuleObjects {
             // V15
             "whatsapp_templates", "whatsapp_templates_pkey", "whatsapp_templates_waba_id_template_id_key",
             "whatsapp_templates_name_idx", "whatsapp_templates_lookup_idx", "whatsapp_marketing_preferences",
-            "whatsapp_marketing_preferences_pkey");
+            "whatsapp_marketing_preferences_pkey",
+            // V19
+            "gateway_apply_statuses");
 
     private ModuleObjects() {
     }

@@ -21,9 +21,9 @@ import io.wagateway.webhook.payload.UserIdChange;
 
 /**
  * Writes a delivery of several items (messages, statuses) in one transaction through {@link ConversationWrites},
- * with the same statements as the lone path, one per item. An item PostgreSQL refuses for its data becomes a dead
- * letter: the transaction runs again without it and with its dead letter (no extra statement while nothing is
- * refused; at most one more run per refused item).
+ * with the same statements as the lone paths: one per message, one for all its statuses. An item PostgreSQL refuses
+ * for its data becomes a dead letter: the transaction runs again without it and with its dead letter (no extra
+ * statement while nothing is refused; at most one more run per refused item, and one more to find a refused status).
  */
 @ApplicationScoped
 public class DeliveryWriter {
@@ -48,24 +48,26 @@ public class DeliveryWriter {
 
     /** As {@link #write(List, List)}, then the BSUID changes of {@code user_id_update} webhooks. */
     public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges) {
-        return write(rows, statuses, userIdChanges, List.of(), List.of());
+        return write(rows, statuses, userIdChanges, List.of());
     }
 
     /** As above, then the edits and revokes (messages of type edit / revoke) applied to their originals. */
     public Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
             List<EditRow> edits) {
-        return write(rows, statuses, userIdChanges, edits, List.of());
+        return write(rows, statuses, userIdChanges, edits, List.of(), false);
     }
 
     private Uni<Written> write(List<InboundRow> rows, List<StatusWrite> statuses, List<UserIdChange> userIdChanges,
-            List<EditRow> edits, List<DeadLetter> deadLetters) {
+            List<EditRow> edits, List<DeadLetter> deadLetters, boolean statusesOneByOne) {
         return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> keep(tx, deadLetters)
-                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size()))
+                .chain(() -> writeAll(tx, rows, statuses, deadLetters.size(), statusesOneByOne))
                 .call(() -> changeUserIds(tx, userIdChanges))
                 .chain(written -> applyEdits(tx, edits).map(applied -> applied == 0 ? written
                         : new Written(written.storedTypes(), written.duplicates(), written.statuses(),
                                 written.deadLetters(), applied)))))
                 .invoke(() -> deadLetters.forEach(DeadLetter::logKept))
+                .onFailure(StatusesRefused.class).recoverWithUni(
+                        () -> write(rows, statuses, userIdChanges, edits, deadLetters, true))
                 .onFailure(PoisonedItem.class).recoverWithUni(failure -> {
                     PoisonedItem poisoned = (PoisonedItem) failure;
                     List<DeadLetter> kept = new ArrayList<>(deadLetters);
@@ -75,7 +77,8 @@ public class DeliveryWriter {
                         kept.remove(poisoned.item);
                     }
                     return write(without(rows, poisoned.item), without(statuses, poisoned.item),
-                            without(userIdChanges, poisoned.item), without(edits, poisoned.item), kept);
+                            without(userIdChanges, poisoned.item), without(edits, poisoned.item), kept,
+                            statusesOneByOne);
                 });
     }
 
@@ -134,7 +137,8 @@ public class DeliveryWriter {
         return chain;
     }
 
-    private Uni<Written> writeAll(SqlClient tx, List<InboundRow> rows, List<StatusWrite> statuses, int deadLetters) {
+    private Uni<Written> writeAll(SqlClient tx, List<InboundRow> rows, List<StatusWrite> statuses, int deadLetters,
+            boolean statusesOneByOne) {
         List<String> storedTypes = new ArrayList<>();
         int[] duplicates = new int[1];
         List<StatusResult> statusResults = new ArrayList<>();
@@ -166,16 +170,34 @@ public class DeliveryWriter {
                     .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
                             status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson()))));
         }
-        for (StatusWrite status : statuses) {
-            chain = chain.chain(() -> writes.applyStatus(tx, status.wamid(), status.status().wireName(),
-                    status.status().rank(), status.timestamp(), status.errorsJson(), status.rawJson(), status.scope())
+        if (!statuses.isEmpty() && !statusesOneByOne) {
+            // every status in one statement; refused for the data of one of them: the transaction runs again with
+            // one statement per status, which finds it
+            chain = chain.chain(() -> writes.applyStatuses(tx, StatusWriter.rows(statuses))
+                    .onFailure(ConversationWrites::isPermanent).transform(failure -> new StatusesRefused())
+                    .invoke(outcomes -> {
+                        for (int i = 0; i < statuses.size(); i++) {
+                            statusResults.add(new StatusResult(statuses.get(i).status().wireName(), outcomes.get(i)));
+                        }
+                    }).replaceWithVoid());
+        }
+        for (StatusWrite status : statusesOneByOne ? statuses : List.<StatusWrite> of()) {
+            chain = chain.chain(() -> writes.applyStatuses(tx, StatusWriter.rows(List.of(status)))
                     .onFailure(ConversationWrites::isPermanent)
                     .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
                             status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson())))
-                    .invoke(outcome -> statusResults.add(new StatusResult(status.status().wireName(), outcome)))
+                    .invoke(outcomes -> statusResults.add(new StatusResult(status.status().wireName(),
+                            outcomes.get(0))))
                     .replaceWithVoid());
         }
         return chain.map(ignored -> new Written(storedTypes, duplicates[0], statusResults, deadLetters));
+    }
+
+    /** The statement of a transaction's statuses refused for the data of one of them. */
+    private static final class StatusesRefused extends RuntimeException {
+        StatusesRefused() {
+            super("a status was refused for its data", null, false, false);
+        }
     }
 
     /** One item of a transaction refused for its data: the transaction runs again without it. */

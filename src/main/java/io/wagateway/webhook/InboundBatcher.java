@@ -9,11 +9,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.wagateway.conversation.InboundRow;
+import io.wagateway.webhook.InboundRows.StatusWrite;
 import io.wagateway.webhook.InboundWriter.Outcome;
 
 /**
- * The service's one {@link GroupCommit} of lone inbound messages, written by {@link InboundWriter}, with its bounds
- * from {@code gateway.whatsapp.ingest-*}. Ties it to the request: each waiter is answered on its request's Vert.x
+ * The service's {@link GroupCommit}s: one of lone inbound messages, written by {@link InboundWriter}, and one of
+ * statuses, written by {@link StatusWriter}, each with the bounds of {@code gateway.whatsapp.ingest-*}. Ties it to the request:
+ * each waiter is answered on its request's Vert.x
  * context, and every message (and every delivery run under {@link #bounded}) holds its body's charge of the
  * {@link BodyBudget} until it is written or dropped, so a database that stops answering cannot make the service
  * hold answered payloads.
@@ -22,16 +24,24 @@ import io.wagateway.webhook.InboundWriter.Outcome;
 public class InboundBatcher {
 
     private final GroupCommit<InboundRow, Outcome> commit;
+    private final GroupCommit<StatusWrite, Written> statuses;
 
-    public InboundBatcher(InboundWriter writer, WebhookMetrics metrics, WebhookConfig config) {
-        this.commit = new GroupCommit<>(new GroupCommit.Limits(config.ingestBatchSize(), config.ingestConcurrency(),
-                config.ingestMaxWaiting(), config.ingestSoloBelow()), writer, InboundBatcher::callerContext,
-                metrics::ingestBatch);
+    public InboundBatcher(InboundWriter writer, StatusWriter statusWriter, WebhookMetrics metrics,
+            WebhookConfig config) {
+        GroupCommit.Limits limits = new GroupCommit.Limits(config.ingestBatchSize(), config.ingestConcurrency(),
+                config.ingestMaxWaiting(), config.ingestSoloBelow());
+        this.commit = new GroupCommit<>(limits, writer, InboundBatcher::callerContext, metrics::ingestBatch);
+        this.statuses = new GroupCommit<>(limits, statusWriter, InboundBatcher::callerContext, metrics::statusBatch);
     }
 
     /** Stores one inbound message with the next statement. */
     public Uni<Outcome> store(InboundRow row) {
         return Uni.createFrom().deferred(() -> commit.submit(row, heldLease()));
+    }
+
+    /** Applies one status with the next statement of the statuses' group commit. */
+    public Uni<Written> apply(StatusWrite status) {
+        return Uni.createFrom().deferred(() -> statuses.submit(status, heldLease()));
     }
 
     /**
@@ -47,9 +57,9 @@ public class InboundBatcher {
         });
     }
 
-    /** Deliveries waiting for a group statement or running in their own transaction (tests, metrics). */
+    /** Deliveries (and statuses) waiting for a group statement or running in their own transaction (tests, metrics). */
     int waiting() {
-        return commit.waiting();
+        return commit.waiting() + statuses.waiting();
     }
 
     /** The body budget's charge of the request being served, held once more; null outside one. */

@@ -49,6 +49,7 @@ public class WebhookMetrics {
     private final Counter staleMessages;
     private final Timer ingestLatency;
     private final DistributionSummary ingestBatch;
+    private final DistributionSummary statusBatch;
     /** Tagged counters looked up once: a registry lookup per message costs more than the increment. */
     private final Map<String, Counter> tagged = new ConcurrentHashMap<>();
 
@@ -74,10 +75,17 @@ public class WebhookMetrics {
         ingestBatch = DistributionSummary.builder("whatsapp.webhook.ingest.batch")
                 .description("Inbound messages written per statement (group commit of concurrent deliveries)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+        statusBatch = DistributionSummary.builder("whatsapp.webhook.ingest.status.batch")
+                .description("Statuses written per statement (group commit of concurrent status deliveries)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
     }
 
     public void ingestBatch(int messages) {
         ingestBatch.record(messages);
+    }
+
+    public void statusBatch(int statuses) {
+        statusBatch.record(statuses);
     }
 
     /** A delivery answered: its outcome and the time from its arrival. */

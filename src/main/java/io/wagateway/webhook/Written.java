@@ -1,5 +1,6 @@
 package io.wagateway.webhook;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.wagateway.conversation.StatusOutcome;
@@ -21,6 +22,23 @@ record Written(List<String> storedTypes, int duplicates, List<StatusResult> stat
 
     /** What one status did. */
     record StatusResult(String status, StatusOutcome outcome) {
+    }
+
+    /** What several writes of one delivery committed together. */
+    static Written sum(List<Written> parts) {
+        List<String> types = new ArrayList<>();
+        List<StatusResult> statuses = new ArrayList<>();
+        int duplicates = 0;
+        int deadLetters = 0;
+        int edits = 0;
+        for (Written part : parts) {
+            types.addAll(part.storedTypes());
+            statuses.addAll(part.statuses());
+            duplicates += part.duplicates();
+            deadLetters += part.deadLetters();
+            edits += part.editsApplied();
+        }
+        return new Written(types, duplicates, statuses, deadLetters, edits);
     }
 
     static Written stored(String type) {

@@ -54,6 +54,8 @@ import java.util.function.Supplier;
  *       so a stalled server cannot hide its queueing (no coordinated omission);</li>
  *   <li>{@code mix}: 1 new text message : 3 statuses (sent, delivered, read) for messages stored earlier
  *       (wamids from --acked-in), shuffled, closed loop;</li>
+ *   <li>{@code traffic}: Meta's real traffic, inbound messages, replies sent through the admin API to a Graph
+ *       stand-in served here, and their statuses ({@link Traffic});</li>
  *   <li>{@code bad}: like closed/--duration, plus concurrent malformed / unsigned / badly signed / oversized
  *       requests and slow-loris sockets;</li>
  *   <li>{@code receive}: the event-feed subscriber ({@link EventReceiver}): verifies each signed CloudEvent
@@ -532,6 +534,11 @@ public final class LoadGen {
                 return i < wl.size() ? wl.get(i) : null;
             }, Long.MAX_VALUE);
             warmAcked.addAll(ws.acked);
+        }
+        if (a.mode.equals("traffic")) { // Meta's real traffic: messages, sends through the admin API, their statuses
+            Traffic.run(a, lg, p, phase, concurrency);
+            lg.close();
+            System.exit(0);
         }
         switch (a.mode) {
             case "closed", "bad" -> {
