@@ -584,8 +584,10 @@ public final class LoadGen {
             case "rate" -> {
                 double r = a.d("rate", 100);
                 int n = (int) Math.max(1, r * duration);
-                List<Item> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) list.add(p.text(phase, i));
+                // --acked-in FILE: the message/status mix of mode mix (statuses for the stored wamids), open loop
+                List<Item> list = a.m.containsKey("acked-in") ? mix(p, phase, Files.readAllLines(Path.of(a.req("acked-in"))), n)
+                        : new ArrayList<>(n);
+                for (int i = 0; list.size() < n; i++) list.add(p.text(phase, i));
                 // lead-in at the same rate, not counted: connections opened and the schedule's code paths warm
                 double leadIn = a.d("lead-in", 3);
                 if (leadIn > 0) {
@@ -597,16 +599,8 @@ public final class LoadGen {
                 extra += ",\"target_rate\":" + r + ",\"lead_in_s\":" + leadIn;
             }
             case "mix" -> {
-                List<String> stored = Files.readAllLines(Path.of(a.req("acked-in")));
-                int k = Math.min(stored.size(), Math.max(1, count / 4));
-                Collections.shuffle(stored, new Random(42));
-                List<Item> list = new ArrayList<>(4 * k);
-                long ts = System.currentTimeMillis() / 1000;
-                for (int i = 0; i < k; i++) {
-                    list.add(p.text(phase, i));
-                    for (int s = 0; s < 3; s++) list.add(p.status(stored.get(i), STATUSES[s], ts + s, i % 1000));
-                }
-                Collections.shuffle(list, new Random(7));
+                List<Item> list = mix(p, phase, Files.readAllLines(Path.of(a.req("acked-in"))), count);
+                int k = list.size() / 4;
                 AtomicInteger idx = new AtomicInteger();
                 st = lg.closed(concurrency, () -> {
                     int i = idx.getAndIncrement();
@@ -644,6 +638,21 @@ public final class LoadGen {
                 new TreeMap<>(st.codes));
         lg.close();
         System.exit(0);
+    }
+
+    /** About {@code count} items: 1 new text message : 3 statuses (sent, delivered, read) of a stored one, shuffled. */
+    static List<Item> mix(Payloads p, String phase, List<String> stored, int count) {
+        stored = new ArrayList<>(stored);
+        int k = Math.min(stored.size(), Math.max(1, count / 4));
+        Collections.shuffle(stored, new Random(42));
+        List<Item> list = new ArrayList<>(4 * k);
+        long ts = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < k; i++) {
+            list.add(p.text(phase, i));
+            for (int s = 0; s < 3; s++) list.add(p.status(stored.get(i), STATUSES[s], ts + s, i % 1000));
+        }
+        Collections.shuffle(list, new Random(7));
+        return list;
     }
 
     // Wall clock in epoch microseconds from one (Instant, nanoTime) pair per process: the receiver's arrival times
