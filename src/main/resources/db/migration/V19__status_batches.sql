@@ -19,7 +19,11 @@
 CREATE FUNCTION gateway_apply_statuses(p_wamid text[], p_status text[], p_rank smallint[], p_at timestamptz[],
         p_errors text[], p_raw text[], p_scope text[])
     RETURNS TABLE (item integer, outcome text)
-    LANGUAGE plpgsql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE
+    -- Planned once per connection: with array parameters PostgreSQL would otherwise keep choosing a custom plan
+    -- (it knows each array's length) and plan the whole statement again on every call, which cost more than
+    -- running it.
+    SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(l.key)
     FROM (SELECT DISTINCT hashtext(w) AS key FROM unnest(p_wamid) AS w ORDER BY 1) AS l;
