@@ -95,9 +95,9 @@ public class HistoryChunks {
                 .addValue(stored).addValue(done).addValue(leaseSeconds)).map(rows -> rows.rowCount() > 0);
     }
 
-    /** Frees a claim after a failed batch. */
-    Uni<Void> release(long id, String replica) {
-        return pool.preparedQuery(release).execute(Tuple.of(id, replica)).replaceWithVoid();
+    /** Gives up a claim after a failed batch: the chunk waits {@code backoffSeconds} before it is taken again. */
+    Uni<Void> release(long id, String replica, long backoffSeconds) {
+        return pool.preparedQuery(release).execute(Tuple.of(id, replica, backoffSeconds)).replaceWithVoid();
     }
 
 }

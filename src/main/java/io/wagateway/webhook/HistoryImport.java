@@ -28,7 +28,8 @@ import io.wagateway.events.EventSignal;
  * {@code gateway.history.import-batch}, each batch one transaction that also moves the chunk's cursor and renews the
  * lease, and goes on until no chunk waits. A replica that dies mid-chunk leaves the cursor at its last committed
  * batch; once the lease has passed another replica takes the chunk and goes on from there (messages are idempotent
- * by wamid anyway). Runs start when a chunk is kept and every {@code gateway.history.interval}.
+ * by wamid anyway). A chunk whose batch fails waits a lease before it is tried again, and the run goes on with the
+ * next one. Runs start when a chunk is kept and every {@code gateway.history.interval}.
  */
 @ApplicationScoped
 public class HistoryImport {
@@ -112,8 +113,12 @@ public class HistoryImport {
             item = mapper.createObjectNode();
         }
         JsonNode payload = item;
-        return batch(chunk, payload, chunk.importedCount())
-                .onFailure().call(failure -> chunks.release(chunk.id(), replica));
+        return batch(chunk, payload, chunk.importedCount()).onFailure().recoverWithUni(failure -> {
+            // this chunk waits a lease before it is tried again; the chunks after it go on (a database that is
+            // down fails their claim too, which ends the run)
+            LOG.debugf("History chunk %d not imported this time: %s", chunk.id(), failure.getMessage());
+            return chunks.release(chunk.id(), replica, leaseSeconds()).replaceWith(false);
+        });
     }
 
     private Uni<Boolean> batch(HistoryChunks.Claimed chunk, JsonNode payload, int from) {

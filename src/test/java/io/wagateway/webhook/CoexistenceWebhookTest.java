@@ -228,7 +228,8 @@ class CoexistenceWebhookTest {
         assertThat(outbound.get("direction")).isEqualTo("OUTBOUND");
         assertThat(outbound.get("status")).isEqualTo("delivered");
         assertThat(Sql.count("select count(*) from whatsapp_history_chunks where phone_number_id = ? and payload @> "
-                + "'{\"metadata\":{\"phase\":0,\"chunk_order\":1}}'", Webhooks.PHONE_NUMBER_ID)).as("a redelivered chunk is kept once")
+                + "'{\"metadata\":{\"phase\":0,\"chunk_order\":1}}'", Webhooks.PHONE_NUMBER_ID))
+                .as("a redelivered chunk is kept once")
                 .isEqualTo(1);
         assertThat(events("whatsapp.message.received", in)).as("imported messages emit no message events").isZero();
         assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = '16505559032' "
