@@ -278,6 +278,31 @@ class CoexistenceWebhookTest {
     }
 
     @Test
+    void aHistoryThreadOfAWithheldPhoneLandsInTheBsuidCustomersSession() {
+        String phone = uniqueSenderPrefix() + "3";
+        String bsuid = "US." + ThreadLocalRandom.current().nextLong(1_000_000_000_000L, 9_000_000_000_000L);
+        Webhooks.post(BsuidWebhookTest.message(phone, bsuid, "ada", uniqueWamid(), now() - 60)).then().statusCode(200);
+        String in = uniqueWamid();
+        String out = uniqueWamid();
+        String inbound = """
+                {"from":"","from_user_id":"%s","id":"%s","timestamp":"%d","type":"text","text":{"body":"older q"}}"""
+                .formatted(bsuid, in, now() - 5 * 86_400);
+        String outbound = """
+                {"from":"15557654321","to":"","to_user_id":"%s","id":"%s","timestamp":"%d","type":"text",
+                 "text":{"body":"older a"},"history_context":{"status":"READ"}}""".formatted(bsuid, out,
+                now() - 5 * 86_400 + 60);
+        Webhooks.post(history(Webhooks.PHONE_NUMBER_ID, chunk(1, 7, 30, thread(bsuid, List.of(inbound, outbound)))))
+                .then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(in) + count(out) == 2);
+        assertThat(message(in).get("phone_number")).isEqualTo(phone);
+        assertThat(message(in).get("direction")).isEqualTo("INBOUND");
+        assertThat(message(out).get("phone_number")).isEqualTo(phone);
+        assertThat(message(out).get("direction")).isEqualTo("OUTBOUND");
+        assertThat(message(out).get("status")).isEqualTo("read");
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", bsuid)).isZero();
+    }
+
+    @Test
     void aDeclineIsRecordedAndShownOnTheSettings() {
         String number = newPhoneNumberId();
         String id = settings(number);
@@ -329,6 +354,11 @@ class CoexistenceWebhookTest {
                 + "and metadata->>'source' = 'history'", number)).isEqualTo(3000);
         assertThat(Sql.count("select count(*) from whatsapp_messages where message_id = ?", wamids.get(2999)))
                 .isEqualTo(1);
+        assertThat(Sql.count("select count(*) from whatsapp_history_chunks where phone_number_id = ? "
+                + "and payload->'threads' is not null", number)).as("an imported chunk keeps no messages").isZero();
+        System.out.printf("history of 3000 messages: answered in %d ms, imported in %s%n", tookMillis,
+                Sql.row("select (imported_at - received_at)::text as took from whatsapp_history_chunks "
+                        + "where phone_number_id = ?", number).get("took"));
     }
 
     @Test

@@ -5,11 +5,14 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The import of the WhatsApp Business app's chat history (coexistence {@code history} webhooks) of one business
  * number: progress per phase, and the latest decline.
  */
 @Schema(name = "HistoryStatus")
+@RegisterForReflection(targets = { HistoryStatus.Phase.class, HistoryStatus.Declined.class })
 public record HistoryStatus(List<Phase> phases, @Schema(nullable = true) Declined declined) {
 
     /** One phase (0, 1, 2) as Meta reported it and as far as it is imported. */
