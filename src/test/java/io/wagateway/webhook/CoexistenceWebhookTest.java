@@ -198,6 +198,50 @@ class CoexistenceWebhookTest {
     }
 
     @Test
+    void anEchoedEditBeforeItsOriginalIsAppliedOnceTheOriginalIsStored() {
+        String phone = uniqueSenderPrefix() + "6";
+        String original = uniqueWamid();
+        String edit = """
+                {"from":"15557654321","to":"%s","id":"%s","timestamp":"%d","type":"edit",
+                 "edit":{"original_message_id":"%s","message":{"type":"text","text":{"body":"fixed typo"}}}}"""
+                .formatted(phone, uniqueWamid(), now(), original);
+        Webhooks.post(echoes(edit)).then().statusCode(200);
+        Webhooks.post(echoes(echo(phone, null, original, now() - 10, "fixd typo"))).then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> "fixed typo".equals(message(original).get("content")));
+        assertThat(events("whatsapp.message.edited", original)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCopiesOfAHistoryDeliveryKeepAndImportItOnce() {
+        String number = newPhoneNumberId();
+        String customer = uniqueSenderPrefix() + "4";
+        List<String> messages = new ArrayList<>();
+        List<String> wamids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String wamid = uniqueWamid();
+            wamids.add(wamid);
+            messages.add(historyMessage(i % 3 == 0 ? "15557654321" : customer, i % 3 == 0 ? customer : null, wamid,
+                    now() - 3 * 86_400 + i, "m" + i, "DELIVERED"));
+        }
+        byte[] body = history(number, chunk(0, 1, 100, thread(customer, messages)));
+        List<CompletableFuture<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            posts.add(CompletableFuture.supplyAsync(() -> Webhooks.post(body).statusCode()));
+        }
+        posts.forEach(post -> assertThat(post.join()).isEqualTo(200));
+        assertThat(Sql.count("select count(*) from whatsapp_history_chunks where phone_number_id = ?", number))
+                .isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(
+                "select count(*) from whatsapp_history_chunks where phone_number_id = ? and imported_at is not null",
+                number) == 1);
+        assertThat(Sql.count("select count(*) from whatsapp_messages where phone_number_id = ?", number)).isEqualTo(40);
+        assertThat(Sql.count("select stored_count from whatsapp_history_chunks where phone_number_id = ?", number))
+                .isEqualTo(40);
+        assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", customer)).isEqualTo(1);
+    }
+
+    @Test
     void anInboundRevokeClearsTheEarlierEditVersions() {
         String phone = uniqueSenderPrefix() + "5";
         String original = uniqueWamid();
