@@ -39,7 +39,8 @@ CREATE INDEX whatsapp_history_chunks_pending_idx ON whatsapp_history_chunks (rec
 -- message: by the BSUID first (gateway_customer_identity, which links or merges), else by the phone. Only an INBOUND
 -- message moves last_inbound_at (the 24-hour window follows the customer's real last message, never an echo);
 -- last_message_at only moves forward. A known wamid, a tombstone (deleted message or conversation, erased customer)
--- writes nothing. p_event: the event appended with the message (null = none). Returns whether it was stored.
+-- writes nothing. p_event: the event appended with the message (null = none), preceded by whatsapp.customer.updated
+-- when the message created its customer. Returns whether it was stored.
 CREATE FUNCTION gateway_store_coexistence_message(p_phone text, p_user_id text, p_parent_user_id text,
                                                   p_username text, p_phone_number_id text, p_at timestamptz,
                                                   p_wamid text, p_direction text, p_content text, p_type text,
@@ -49,8 +50,10 @@ CREATE FUNCTION gateway_store_coexistence_message(p_phone text, p_user_id text, 
 DECLARE
     key text;
     profile_id uuid;
+    created boolean;
     session_id uuid;
     m whatsapp_messages;
+    p customer_profiles;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext(p_wamid));
     IF EXISTS (SELECT 1 FROM whatsapp_messages WHERE message_id = p_wamid)
@@ -74,7 +77,7 @@ BEGIN
             parent_user_id = COALESCE(EXCLUDED.parent_user_id, cp.parent_user_id),
             username = COALESCE(EXCLUDED.username, cp.username)
         WHERE cp.conversation_deleted_at IS NULL OR cp.conversation_deleted_at < p_at
-    RETURNING id INTO profile_id;
+    RETURNING id, xmax = 0 INTO profile_id, created;
     IF profile_id IS NULL THEN
         RETURN false;
     END IF;
@@ -100,6 +103,12 @@ BEGIN
         RETURN false;
     END IF;
     IF p_event IS NOT NULL THEN
+        IF created THEN
+            SELECT * INTO p FROM customer_profiles WHERE id = profile_id;
+            INSERT INTO gateway_events (type, phone_number_id, subject, data)
+            VALUES ('whatsapp.customer.updated', p_phone_number_id, m.session_id,
+                    gateway_event_customer(p, m.session_id, key, p_phone_number_id));
+        END IF;
         INSERT INTO gateway_events (type, phone_number_id, subject, data)
         VALUES (p_event, p_phone_number_id, m.session_id, gateway_event_message(m, key));
     END IF;

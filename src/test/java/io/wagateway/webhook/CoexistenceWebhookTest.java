@@ -151,6 +151,8 @@ class CoexistenceWebhookTest {
         assertThat(count(wamid)).isEqualTo(1);
         assertThat(events("whatsapp.message.sent", wamid)).isEqualTo(1);
         assertThat(Sql.count("select count(*) from whatsapp_sessions where phone_number = ?", phone)).isEqualTo(1);
+        assertThat(Sql.count("select count(*) from gateway_events where type = 'whatsapp.customer.updated' "
+                + "and data->>'waId' = ?", phone)).as("the new customer announced once").isEqualTo(1);
     }
 
     @Test
