@@ -64,9 +64,11 @@ public class Coexistence {
     private final MessagesConfig messages;
     private final HistoryChunks chunks;
     private final EventSignal events;
+    private final WebhookConfig config;
 
     public Coexistence(ObjectMapper mapper, InboundRows rows, ConversationWrites writes, Pool pool,
-            MessagesConfig messages, HistoryChunks chunks, EventSignal events) {
+            MessagesConfig messages, HistoryChunks chunks, EventSignal events, WebhookConfig config) {
+        this.config = config;
         this.mapper = mapper;
         this.rows = rows;
         this.writes = writes;
@@ -204,6 +206,12 @@ public class Coexistence {
             }
         }
         Instant at = timestamp(echo.path("timestamp"), arrival);
+        if (at.isBefore(arrival.minus(config.staleAfter()))) {
+            // as for inbound messages: older than Meta's retry horizon, so no retry of an echo we must keep
+            LOG.debugf("Acknowledged without storing a message echo older than gateway.whatsapp.stale-after "
+                    + "(phone_number_id=%s)", LogValue.of(routing.phoneNumberId()));
+            return;
+        }
         String type = nonEmpty(text(echo, "type"));
         if ("edit".equals(type) || "revoke".equals(type)) {
             EditRow edit = rows.edit(new InboundMessage(routing, wamid, phone != null ? phone : userId,
