@@ -54,6 +54,9 @@ public class Coexistence {
     static final Set<String> FIELDS = Set.of(ECHOES, HISTORY);
     /** metadata.source of an echo: sent by the business from the WhatsApp Business app. */
     public static final String BUSINESS_APP = "business_app";
+    /** The body of a user_changed_number system message: the old and the new phone. */
+    private static final java.util.regex.Pattern CHANGED_NUMBER = java.util.regex.Pattern
+            .compile("changed from \\+?([0-9][0-9 ()-]*[0-9]) to \\+?([0-9][0-9 ()-]*[0-9])");
     /** metadata.source of an imported history message. */
     public static final String IMPORTED = "history";
 
@@ -118,7 +121,8 @@ public class Coexistence {
 
     /**
      * Records the changes of phone of the {@code user_changed_number} system messages of a stored delivery: the old
-     * phone is the sender ({@code from}), the new one {@code system.wa_id}.
+     * phone is the sender ({@code from}), the new one {@code system.wa_id} ({@code new_wa_id} in older payloads);
+     * the body's "changed from &lt;old&gt; to &lt;new&gt;" stands in for a missing one.
      */
     public Uni<Void> changePhones(Delivery delivery) {
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -129,10 +133,22 @@ public class Coexistence {
             }
             String oldPhone = StorableText.text(message.raw().path("from").asText(""));
             String newPhone = StorableText.text(system.path("wa_id").asText(""));
+            if (newPhone.isEmpty()) {
+                // the field's name in Meta's older documentation
+                newPhone = StorableText.text(system.path("new_wa_id").asText(""));
+            }
+            java.util.regex.Matcher body = CHANGED_NUMBER.matcher(system.path("body").asText(""));
+            if (body.find()) {
+                // "User <name> changed from <old> to <new>": the phones when a field is missing
+                oldPhone = oldPhone.isEmpty() ? digits(body.group(1)) : oldPhone;
+                newPhone = newPhone.isEmpty() ? digits(body.group(2)) : newPhone;
+            }
             if (oldPhone.isEmpty() || newPhone.isEmpty() || !Keys.fits(oldPhone) || !Keys.fits(newPhone)) {
                 continue;
             }
-            chain = chain.chain(() -> writes.changePhone(oldPhone, newPhone, message.routing().phoneNumberId())
+            String from = oldPhone;
+            String to = newPhone;
+            chain = chain.chain(() -> writes.changePhone(from, to, message.routing().phoneNumberId())
                     .invoke(changed -> {
                         if (changed) {
                             LOG.debugf("A customer changed their phone number (phone_number_id=%s)",

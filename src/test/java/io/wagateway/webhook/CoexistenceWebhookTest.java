@@ -462,6 +462,20 @@ class CoexistenceWebhookTest {
     }
 
     @Test
+    void anOlderChangedNumberPayloadWithNewWaIdMovesTheCustomerToo() {
+        String oldPhone = uniqueSenderPrefix() + "7";
+        String newPhone = uniqueSenderPrefix() + "8";
+        String first = uniqueWamid();
+        Webhooks.post(EditRevokeWebhookTest.text(oldPhone, first, now() - 60, "hi")).then().statusCode(200);
+        String system = """
+                {"from":"%s","id":"%s","timestamp":"%d","type":"system",
+                 "system":{"body":"Ada changed from %s to %s","new_wa_id":"%s","type":"user_changed_number"}}"""
+                .formatted(oldPhone, uniqueWamid(), now() - 30, oldPhone, newPhone, newPhone);
+        Webhooks.post(envelope("messages", "\"messages\":[" + system + "]")).then().statusCode(200);
+        assertThat(message(first).get("phone_number")).isEqualTo(newPhone);
+    }
+
+    @Test
     void aChangedNumberThatWroteFirstIsMergedIntoOneSession() {
         String oldPhone = uniqueSenderPrefix() + "1";
         String newPhone = uniqueSenderPrefix() + "2";
