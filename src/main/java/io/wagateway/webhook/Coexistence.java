@@ -87,26 +87,27 @@ public class Coexistence {
 
     /**
      * Stores the echoes and keeps the history chunks of a verified delivery whose fields include them (the signer's
-     * numbers only); fails when the database does, so the delivery is answered for a retry.
+     * numbers only); how many echoes were stored now. Fails when the database does, so the delivery is answered for a
+     * retry.
      */
-    public Uni<Void> apply(byte[] body, List<String> fields, Signer signer, Instant arrival) {
+    public Uni<Integer> apply(byte[] body, List<String> fields, Signer signer, Instant arrival) {
         if (fields.stream().noneMatch(FIELDS::contains)) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0);
         }
         Items items;
         try {
             items = items(mapper.readTree(body), signer, arrival);
         } catch (IOException e) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0);
         }
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        Uni<Integer> chain = Uni.createFrom().item(0);
         if (!items.echoes().isEmpty() || !items.edits().isEmpty()) {
-            chain = chain.chain(() -> ConversationWrites.retryingConflicts(pool.withTransaction(tx -> writes
-                    .storeCoexistence(tx, items.echoes()).call(() -> applyEdits(tx, items.edits())))))
-                    .invoke(stored -> events.committed()).replaceWithVoid();
+            chain = ConversationWrites.retryingConflicts(pool.withTransaction(tx -> writes
+                    .storeCoexistence(tx, items.echoes()).call(() -> applyEdits(tx, items.edits()))))
+                    .invoke(stored -> events.committed());
         }
         if (!items.chunks().isEmpty()) {
-            chain = chain.chain(() -> chunks.keep(items.chunks())).replaceWithVoid();
+            chain = chain.call(() -> chunks.keep(items.chunks()));
         }
         return chain;
     }

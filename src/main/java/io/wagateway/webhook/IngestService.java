@@ -83,9 +83,10 @@ public class IngestService {
                 waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
                 // Business-app echoes and kept history chunks (coexistence), stored before the answer too.
                 .chain(() -> coexistence.apply(body, delivery.ignoredFields(), signer, arrival))
-                .chain(() -> router.unrouted(routed.delivery())).invoke(metrics::unrouted)
-                .chain(() -> write(routed.delivery(), signer))
-                .call(() -> coexistence.changePhones(routed.delivery()));
+                .chain(echoes -> router.unrouted(routed.delivery()).invoke(metrics::unrouted)
+                        .chain(() -> write(routed.delivery(), signer))
+                        .call(() -> coexistence.changePhones(routed.delivery()))
+                        .map(result -> result.plusStored(echoes)));
     }
 
     private Uni<DeliveryResult> write(Delivery delivery, Signer signer) {

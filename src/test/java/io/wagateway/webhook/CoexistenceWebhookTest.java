@@ -105,8 +105,8 @@ class CoexistenceWebhookTest {
     void metasEchoExampleIsAnOutboundMessageFromTheBusinessApp() {
         String wamid = "wamid.HBgLMTY1MDU1NTkwMzEVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA";
         byte[] fixture = Webhooks.fixture("31-smb-message-echo-text.json");
-        Webhooks.post(fixture).then().statusCode(200);
-        Webhooks.post(fixture).then().statusCode(200);
+        Webhooks.post(fixture).then().statusCode(200).body("stored", org.hamcrest.Matchers.equalTo(1));
+        Webhooks.post(fixture).then().statusCode(200).body("stored", org.hamcrest.Matchers.equalTo(0));
 
         Map<String, Object> row = message(wamid);
         assertThat(row.get("direction")).isEqualTo("OUTBOUND");
