@@ -517,4 +517,82 @@ public class ConversationWrites {
                 })))
                 .invoke(events::committed);
     }
+
+    // Coexistence (V17): the WhatsApp Business app on the same number, and changes of phone.
+
+    private final String coexistenceMessage = SqlFiles.load("conversation/coexistence-message.sql");
+    private final String phoneChange = SqlFiles.load("conversation/phone-change.sql");
+
+    /**
+     * A message of the WhatsApp Business app: an echo ({@code event} whatsapp.message.sent) or an imported history
+     * message ({@code event} null, {@code createdAt} its original time). {@code phone} null when withheld.
+     */
+    public record CoexistenceRow(String phone, String userId, String parentUserId, String username,
+            String phoneNumberId, Instant at, String wamid, MessageDirection direction, String content,
+            String messageType, String metadataJson, MessageStatus status, Instant createdAt, String event) {
+
+        /** The key rows are written in (the customer's phone or BSUID, then the wamid): the lock order. */
+        public String lockKey() {
+            return (phone != null ? phone : userId) + " " + wamid;
+        }
+    }
+
+    /**
+     * Stores one coexistence message in {@code tx} under its wamid's lock and, when stored, applies the statuses a
+     * webhook kept for its wamid meanwhile; true when stored now, false when known (or a tombstone's).
+     */
+    public Uni<Boolean> storeCoexistence(SqlClient tx, CoexistenceRow row) {
+        Tuple params = Tuple.tuple().addValue(row.phone()).addValue(row.userId()).addValue(row.parentUserId())
+                .addValue(row.username()).addValue(row.phoneNumberId()).addValue(utc(row.at())).addValue(row.wamid())
+                .addValue(row.direction().name()).addValue(row.content()).addValue(row.messageType())
+                .addValue(row.metadataJson()).addValue(row.status() == null ? null : row.status().wireName())
+                .addValue(row.status() == null ? (short) 0 : row.status().rank()).addValue(utc(row.createdAt()))
+                .addValue(row.event());
+        return tx.preparedQuery(coexistenceMessage).execute(params)
+                .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("stored")))
+                .call(stored -> stored ? tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
+                        : Uni.createFrom().voidItem());
+    }
+
+    /** Several coexistence messages in one transaction of their own, in lock order; how many were stored now. */
+    public Uni<Integer> storeCoexistence(List<CoexistenceRow> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return retryingConflicts(pool.withTransaction(tx -> storeCoexistence(tx, rows))).invoke(stored -> {
+            if (stored > 0) {
+                events.committed();
+            }
+        });
+    }
+
+    /** Several coexistence messages in {@code tx}, in lock order; how many were stored now. */
+    public Uni<Integer> storeCoexistence(SqlClient tx, List<CoexistenceRow> rows) {
+        List<CoexistenceRow> sorted = new ArrayList<>(rows);
+        sorted.sort(java.util.Comparator.comparing(CoexistenceRow::lockKey));
+        return storeCoexistence(tx, sorted, 0, 0);
+    }
+
+    private Uni<Integer> storeCoexistence(SqlClient tx, List<CoexistenceRow> rows, int index, int stored) {
+        if (index == rows.size()) {
+            return Uni.createFrom().item(stored);
+        }
+        return storeCoexistence(tx, rows.get(index))
+                .chain(now -> storeCoexistence(tx, rows, index + 1, now ? stored + 1 : stored));
+    }
+
+    /**
+     * A customer's change of phone number (user_changed_number): the customer and session of {@code oldPhone} take
+     * {@code newPhone}, merged into its customer and session when those exist; true when something changed.
+     */
+    public Uni<Boolean> changePhone(String oldPhone, String newPhone, String phoneNumberId) {
+        return retryingConflicts(pool.withTransaction(tx -> tx.preparedQuery(phoneChange)
+                .execute(Tuple.of(oldPhone, newPhone, phoneNumberId))
+                .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("changed")))))
+                .invoke(changed -> {
+                    if (changed) {
+                        events.committed();
+                    }
+                });
+    }
 }

@@ -63,6 +63,10 @@ final class ModuleObjects {
             "whatsapp_templates", "whatsapp_templates_pkey", "whatsapp_templates_waba_id_template_id_key",
             "whatsapp_templates_name_idx", "whatsapp_templates_lookup_idx", "whatsapp_marketing_preferences",
             "whatsapp_marketing_preferences_pkey",
+            // V17
+            "whatsapp_history_chunks", "whatsapp_history_chunks_pkey", "whatsapp_history_chunks_id_seq",
+            "whatsapp_history_chunks_chunk_key", "whatsapp_history_chunks_pending_idx",
+            "gateway_store_coexistence_message", "gateway_customer_phone_change",
             // V19
             "gateway_apply_statuses");
 

@@ -31,9 +31,12 @@ public class SettingsService {
     private final SettingsRepository repository;
     private final SecretCipher cipher;
     private final Event<SettingsChanged> changed;
+    private final HistoryProgress history;
     private final LogThrottle undecryptable = new LogThrottle(java.time.Duration.ofMinutes(1));
 
-    public SettingsService(SettingsRepository repository, SecretCipher cipher, Event<SettingsChanged> changed) {
+    public SettingsService(SettingsRepository repository, SecretCipher cipher, Event<SettingsChanged> changed,
+            HistoryProgress history) {
+        this.history = history;
         this.repository = repository;
         this.cipher = cipher;
         this.changed = changed;
@@ -71,7 +74,8 @@ public class SettingsService {
 
     @WithSession
     public Uni<SettingsResponse> get(UUID id) {
-        return find(id).map(this::toResponse);
+        return find(id).map(this::toResponse)
+                .chain(row -> history.of(row.phoneNumberId()).map(status -> status == null ? row : row.withHistory(status)));
     }
 
     public Uni<SettingsResponse> update(UUID id, UpdateSettingsRequest request) {

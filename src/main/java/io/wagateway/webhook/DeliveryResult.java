@@ -25,6 +25,14 @@ public record DeliveryResult(Status status, int stored, int duplicates, int stat
         return new DeliveryResult(status, 0, 0, 0, 0, detail);
     }
 
+    /** The same answer with {@code more} messages stored besides (business-app echoes). */
+    DeliveryResult plusStored(int more) {
+        if (more == 0 || (status != Status.STORED && status != Status.DUPLICATE)) {
+            return this;
+        }
+        return new DeliveryResult(Status.STORED, stored + more, duplicates, statusesApplied, statusesPending, null);
+    }
+
     /** The answer for what a delivery's commit wrote. */
     static DeliveryResult of(Written written) {
         Status status = written.stored() == 0 && written.duplicates() > 0 && written.statuses().isEmpty()

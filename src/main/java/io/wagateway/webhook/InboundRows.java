@@ -208,7 +208,7 @@ public class InboundRows {
      * A message of type {@code edit} ({@code edit.original_message_id}, {@code edit.message}) or {@code revoke}
      * ({@code revoke.original_message_id}) as the change it makes to its original; null for any other message.
      */
-    private EditRow edit(InboundMessage message) {
+    EditRow edit(InboundMessage message) {
         String kind = message.type();
         if (!"edit".equals(kind) && !"revoke".equals(kind)) {
             return null;
@@ -245,7 +245,7 @@ public class InboundRows {
     }
 
     /** JSON text for a jsonb parameter; a NUL anywhere in the tree is stored as U+FFFD (jsonb refuses it). */
-    private String json(JsonNode node) {
+    String json(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }

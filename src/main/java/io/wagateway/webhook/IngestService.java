@@ -37,9 +37,10 @@ public class IngestService {
     private final DeliveryStore store;
     private final WebhookMetrics metrics;
     private final TemplateWebhooks templates;
+    private final Coexistence coexistence;
 
     public IngestService(DeliveryVerifier verifier, DeliveryReader reader, DeliveryRouter router, InboundRows rows,
-            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates) {
+            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates, Coexistence coexistence) {
         this.verifier = verifier;
         this.reader = reader;
         this.router = router;
@@ -47,6 +48,7 @@ public class IngestService {
         this.store = store;
         this.metrics = metrics;
         this.templates = templates;
+        this.coexistence = coexistence;
     }
 
     public Uni<DeliveryResult> receive(byte[] body, String signature) {
@@ -79,8 +81,12 @@ public class IngestService {
         // Template and preference changes are routed by entry id (the WABA), stored before the answer like messages.
         return templates.apply(body, delivery.ignoredFields(),
                 waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
-                .chain(() -> router.unrouted(routed.delivery())).invoke(metrics::unrouted)
-                .chain(() -> write(routed.delivery(), signer));
+                // Business-app echoes and kept history chunks (coexistence), stored before the answer too.
+                .chain(() -> coexistence.apply(body, delivery.ignoredFields(), signer, arrival))
+                .chain(echoes -> router.unrouted(routed.delivery()).invoke(metrics::unrouted)
+                        .chain(() -> write(routed.delivery(), signer))
+                        .call(() -> coexistence.changePhones(routed.delivery()))
+                        .map(result -> result.plusStored(echoes)));
     }
 
     private Uni<DeliveryResult> write(Delivery delivery, Signer signer) {

@@ -39,8 +39,10 @@ class WebhookHungDatabaseTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // one group slot, no light-load singles: every delivery after the first waits in the queue; two pooled
-            // connections, so that two hung transactions leave the next one waiting for a connection
-            return Map.of("quarkus.datasource.reactive.max-size", "2", "gateway.whatsapp.ingest-concurrency", "1",
+            // connections, so that two hung transactions leave the next one waiting for a connection (the history
+            // import's look for chunks, which would hold one of them, is kept out of the way)
+            return Map.of("gateway.history.interval", "1h", "quarkus.datasource.reactive.max-size", "2",
+                    "gateway.whatsapp.ingest-concurrency", "1",
                     "gateway.whatsapp.ingest-solo-below", "0",
                     "gateway.whatsapp.ingest-max-waiting", "8", "gateway.whatsapp.ingest-timeout", "6s",
                     "gateway.whatsapp.pool-acquire-timeout", "2s", "gateway.whatsapp.secrets-cache-ttl", "10m");

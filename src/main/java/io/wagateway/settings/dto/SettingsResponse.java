@@ -19,5 +19,20 @@ public record SettingsResponse(
         @Schema(example = "true") boolean webhookTokenSet,
         @Schema(example = "false") boolean appSecretSet,
         Instant lastUpdatedAt,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "The import of the WhatsApp Business app's chat history (coexistence): shown by "
+                + "GET /api/v1/settings/{id} once a history webhook came for the number", nullable = true) HistoryStatus history) {
+
+    public SettingsResponse(UUID id, String phoneNumberId, String businessId, String webhookUrl, boolean isActive,
+            boolean apiKeySet, boolean accessTokenSet, String accessTokenLast4, boolean webhookTokenSet,
+            boolean appSecretSet, Instant lastUpdatedAt, Instant createdAt) {
+        this(id, phoneNumberId, businessId, webhookUrl, isActive, apiKeySet, accessTokenSet, accessTokenLast4,
+                webhookTokenSet, appSecretSet, lastUpdatedAt, createdAt, null);
+    }
+
+    /** The same row with its history import's status. */
+    public SettingsResponse withHistory(HistoryStatus status) {
+        return new SettingsResponse(id, phoneNumberId, businessId, webhookUrl, isActive, apiKeySet, accessTokenSet,
+                accessTokenLast4, webhookTokenSet, appSecretSet, lastUpdatedAt, createdAt, status);
+    }
 }
