@@ -114,11 +114,14 @@ SQL
 
 run_pgbench() {  # LEVEL NAME SCRIPT...
   local c=$1 name=$2; shift 2
-  local args=() f
+  local args=() f pc maxconn
   for f in "$@"; do args+=(-f "$f"); done
-  log "pgbench $name: concurrency $c for $PGBENCH_SECONDS s"
+  # the shared server's max_connections bounds the clients (as in bench/run.sh); the count used is in the output
+  maxconn=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
+  pc=$(( c < maxconn ? c : maxconn ))
+  log "pgbench $name: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
   local pg0; pg0=$(pg_cpu_s)
-  pgbench -n -M prepared -c "$c" -j 2 -T "$PGBENCH_SECONDS" "${args[@]}" "$PGB_DB" >"$OUT/pgbench-$name-c$c.txt" 2>&1 \
+  pgbench -n -M prepared -c "$pc" -j 2 -T "$PGBENCH_SECONDS" "${args[@]}" "$PGB_DB" >"$OUT/pgbench-$name-c$c.txt" 2>&1 \
     || { cat "$OUT/pgbench-$name-c$c.txt" >&2; die "pgbench failed"; }
   echo "$pg0 $(pg_cpu_s)" >"$OUT/pgbench-$name-cpu-c$c.txt"
 }
