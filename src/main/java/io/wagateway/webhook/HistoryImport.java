@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -47,10 +49,22 @@ public class HistoryImport {
     private final HistoryConfig config;
     private final ObjectMapper mapper;
     private final EventSignal events;
+    private final Counter imported;
+    private final Counter chunksImported;
+    private final Counter chunksFailed;
     private long timer = -1;
 
     public HistoryImport(Vertx vertx, Pool pool, HistoryChunks chunks, Coexistence coexistence,
-            ConversationWrites writes, HistoryConfig config, ObjectMapper mapper, EventSignal events) {
+            ConversationWrites writes, HistoryConfig config, ObjectMapper mapper, EventSignal events,
+            MeterRegistry registry) {
+        this.imported = Counter.builder("whatsapp.history.messages").description("History messages stored by the "
+                + "import (the others were known already)").register(registry);
+        this.chunksImported = Counter.builder("whatsapp.history.chunks").tag("outcome", "imported")
+                .description("History chunks imported to their end, or whose batch failed (retried a lease later)")
+                .register(registry);
+        this.chunksFailed = Counter.builder("whatsapp.history.chunks").tag("outcome", "failed")
+                .description("History chunks imported to their end, or whose batch failed (retried a lease later)")
+                .register(registry);
         this.vertx = vertx;
         this.pool = pool;
         this.chunks = chunks;
@@ -117,6 +131,7 @@ public class HistoryImport {
             // this chunk waits a lease before it is tried again; the chunks after it go on (a database that is
             // down fails their claim too, which ends the run)
             LOG.debugf("History chunk %d not imported this time: %s", chunk.id(), failure.getMessage());
+            chunksFailed.increment();
             return chunks.release(chunk.id(), replica, leaseSeconds()).replaceWith(false);
         });
     }
@@ -128,13 +143,18 @@ public class HistoryImport {
                 chunk.displayPhoneNumber(), chunk.receivedAt(), from, to);
         return ConversationWrites.retryingConflicts(pool.withTransaction(tx -> writes.storeCoexistence(tx, rows)
                 .chain(stored -> chunks.advance(tx, chunk.id(), replica, to, stored, last, leaseSeconds())
-                        .invoke(held -> {
+                        .map(held -> {
                             if (!held) {
                                 throw new LostClaim();
                             }
+                            return stored;
                         }))))
-                .invoke(events::committed)
-                .chain(held -> last ? Uni.createFrom().item(true) : batch(chunk, payload, to))
+                .invoke(stored -> {
+                    events.committed();
+                    imported.increment(stored);
+                })
+                .chain(stored -> last ? Uni.createFrom().item(true).invoke(() -> chunksImported.increment())
+                        : batch(chunk, payload, to))
                 .onFailure(LostClaim.class).recoverWithItem(false);
     }
 

@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.wagateway.common.SqlFiles;
+import io.wagateway.support.Metrics;
 import io.wagateway.support.Sql;
 import io.wagateway.support.TestDatabase;
 
@@ -121,7 +122,11 @@ class HistoryImportTest {
         String number = number();
         // the dead replica committed two batches of two (its cursor: 4 of 7) and stopped; its lease has passed
         List<String> wamids = seed(number, 3, 7, 4, "replica-that-died", "now() - interval '1 second'");
+        double before = Metrics.series("whatsapp_history_messages_total");
+        double chunksBefore = Metrics.series("whatsapp_history_chunks_total{outcome=\"imported\"}");
         importer.run().await().atMost(Duration.ofSeconds(20));
+        assertThat(Metrics.series("whatsapp_history_messages_total") - before).isEqualTo(3);
+        assertThat(Metrics.series("whatsapp_history_chunks_total{outcome=\"imported\"}") - chunksBefore).isEqualTo(1);
 
         assertThat(stored(wamids.subList(4, 7))).as("the rest of the chunk, from its cursor").isEqualTo(3);
         assertThat(stored(wamids.subList(0, 4))).as("before the cursor: the dead replica's part, not redone")
