@@ -37,9 +37,10 @@ public class IngestService {
     private final DeliveryStore store;
     private final WebhookMetrics metrics;
     private final TemplateWebhooks templates;
+    private final WebhookFields fields;
 
     public IngestService(DeliveryVerifier verifier, DeliveryReader reader, DeliveryRouter router, InboundRows rows,
-            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates) {
+            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates, WebhookFields fields) {
         this.verifier = verifier;
         this.reader = reader;
         this.router = router;
@@ -47,6 +48,7 @@ public class IngestService {
         this.store = store;
         this.metrics = metrics;
         this.templates = templates;
+        this.fields = fields;
     }
 
     public Uni<DeliveryResult> receive(byte[] body, String signature) {
@@ -79,6 +81,9 @@ public class IngestService {
         // Template and preference changes are routed by entry id (the WABA), stored before the answer like messages.
         return templates.apply(body, delivery.ignoredFields(),
                 waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
+                // Account changes, calls and every other field (kept raw): also stored before the answer.
+                .chain(() -> fields.apply(body, delivery.ignoredFields(), signer, arrival))
+                .chain(() -> fields.learnDisplayNumbers(routed.delivery()))
                 .chain(() -> router.unrouted(routed.delivery())).invoke(metrics::unrouted)
                 .chain(() -> write(routed.delivery(), signer));
     }

@@ -19,5 +19,10 @@ public record SettingsResponse(
         @Schema(example = "true") boolean webhookTokenSet,
         @Schema(example = "false") boolean appSecretSet,
         Instant lastUpdatedAt,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "The business number as Meta displays it, learned from message webhooks", example = "15550783881", nullable = true) String displayPhoneNumber,
+        @Schema(description = "Latest quality rating from phone_number_quality_update (GREEN, YELLOW, RED, UNKNOWN)", example = "GREEN", nullable = true) String qualityRating,
+        @Schema(description = "Latest messaging limit tier from phone_number_quality_update", example = "TIER_1K", nullable = true) String messagingLimitTier,
+        @Schema(description = "Latest account status from account_update (its event, or the ban state of a DISABLED_UPDATE)", example = "VERIFIED_ACCOUNT", nullable = true) String accountStatus,
+        @Schema(description = "Meta's time of the latest of these three facts", nullable = true) Instant accountUpdatedAt) {
 }

@@ -1,0 +1,215 @@
+package io.wagateway.webhook;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.wagateway.conversation.ConversationWrites;
+import io.wagateway.conversation.MessageDirection;
+import io.wagateway.settings.AccountChange;
+import io.wagateway.settings.AccountWebhooks;
+import io.wagateway.settings.AccountWrites;
+import io.wagateway.templates.TemplateWebhooks;
+import io.wagateway.webhook.WebhookSecrets.Signer;
+import io.wagateway.webhook.payload.CallEvent;
+import io.wagateway.webhook.payload.CallParser;
+import io.wagateway.webhook.payload.Delivery;
+import io.wagateway.webhook.payload.InboundMessage;
+import io.wagateway.webhook.payload.Routing;
+import io.wagateway.webhook.payload.StatusUpdate;
+
+/**
+ * Every change of a delivery whose field is not {@code messages} or {@code user_id_update}, so that nothing Meta
+ * sends disappears unseen: the account fields go to {@link AccountWrites}, {@code calls} to the session timeline
+ * ({@link ConversationWrites#insertCall}), the template fields are {@link TemplateWebhooks}'s, and every other change
+ * (and an account or call change that no settings row or session can take) is kept raw by
+ * {@link RawWebhookEvents}. Each is written before the delivery's answer and idempotent (dedupe keys), so Meta's
+ * redeliveries store nothing twice; each change is counted by field and whether it was handled.
+ */
+@ApplicationScoped
+public class WebhookFields {
+
+    private static final Logger LOG = Logger.getLogger(WebhookFields.class);
+    /** The fields DeliveryParser reads: not seen here. */
+    private static final Set<String> MESSAGE_FIELDS = Set.of("messages", "user_id_update");
+
+    private final ObjectMapper mapper;
+    private final AccountWrites accounts;
+    private final ConversationWrites conversations;
+    private final RawWebhookEvents raw;
+    private final WebhookMetrics metrics;
+
+    public WebhookFields(ObjectMapper mapper, AccountWrites accounts, ConversationWrites conversations,
+            RawWebhookEvents raw, WebhookMetrics metrics) {
+        this.mapper = mapper;
+        this.accounts = accounts;
+        this.conversations = conversations;
+        this.raw = raw;
+        this.metrics = metrics;
+    }
+
+    /** One change of the delivery, with what the answer needs to know of it. */
+    record Change(String field, String entryId, Instant entryTime, JsonNode value, String dedupeKey) {
+    }
+
+    /**
+     * Stores the changes of a verified delivery that the messages parser left out ({@code ignoredFields} names
+     * them); fails when the database does (the delivery is then answered for a retry). How many were stored new.
+     */
+    public Uni<Integer> apply(byte[] body, List<String> ignoredFields, Signer signer, Instant arrival) {
+        if (ignoredFields.stream().allMatch(f -> f.startsWith("object:"))) {
+            return Uni.createFrom().item(0);
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (IOException e) {
+            return Uni.createFrom().item(0);
+        }
+        List<Change> changes = changes(root, arrival);
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        AccountWrites.Owner owner = new AccountWrites.Owner(signer.everyNumber(), signer.numbers(),
+                signer.businesses());
+        return Multi.createFrom().iterable(changes).onItem()
+                .transformToUniAndConcatenate(change -> applyOne(change, signer, owner, arrival)).collect().asList()
+                .map(stored -> stored.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    /** The changes of {@code root} other than the messages parser's, each with its dedupe key. */
+    static List<Change> changes(JsonNode root, Instant arrival) {
+        List<Change> out = new ArrayList<>();
+        for (JsonNode entry : root.path("entry")) {
+            String entryId = text(entry, "id");
+            JsonNode time = entry.path("time");
+            Instant entryTime = time.isMissingNode() || time.isNull() ? null : AccountWebhooks.seconds(time, arrival);
+            for (JsonNode change : entry.path("changes")) {
+                String field = text(change, "field");
+                if (field == null || field.isBlank() || MESSAGE_FIELDS.contains(field)) {
+                    continue;
+                }
+                JsonNode value = change.has("value") ? change.get("value") : change;
+                out.add(new Change(field, entryId, entryTime, value,
+                        hash(field, entryId, time.isMissingNode() ? "" : time.toString(), value.toString())));
+            }
+        }
+        return out;
+    }
+
+    private Uni<Integer> applyOne(Change change, Signer signer, AccountWrites.Owner owner, Instant arrival) {
+        if (TemplateWebhooks.FIELDS.contains(change.field())) {
+            // stored by TemplateWebhooks before this
+            metrics.field(change.field(), true);
+            return Uni.createFrom().item(0);
+        }
+        if (AccountWebhooks.FIELDS.contains(change.field())) {
+            AccountChange account = AccountWebhooks.parse(change.field(), change.entryId(),
+                    change.entryTime() == null ? arrival : change.entryTime(), change.value(), change.dedupeKey());
+            if (account == null) {
+                return keepRaw(change, RawWebhookEvents.UNROUTED);
+            }
+            return accounts.apply(account, owner).chain(applied -> {
+                if (applied.targets() == 0) {
+                    LOG.debugf("Account change %s for business account %s kept raw: no settings row to take it",
+                            change.field(), change.entryId());
+                    return keepRaw(change, RawWebhookEvents.UNROUTED);
+                }
+                metrics.field(change.field(), true);
+                return Uni.createFrom().item((int) applied.stored());
+            });
+        }
+        if (CallParser.FIELD.equals(change.field()) && change.value().isObject()) {
+            return calls(change, signer, arrival);
+        }
+        return keepRaw(change, RawWebhookEvents.UNHANDLED);
+    }
+
+    /** The events of a calls change in their sessions; the change kept raw too when one of them has none. */
+    private Uni<Integer> calls(Change change, Signer signer, Instant arrival) {
+        CallParser.Calls calls = CallParser.parse(change.entryId(), change.value(), arrival);
+        List<CallEvent> routed = new ArrayList<>();
+        int unrouted = calls.unreadable();
+        for (CallEvent call : calls.events()) {
+            Routing routing = call.routing();
+            if (routing.phoneNumberId() != null && signer.owns(routing.wabaId(), routing.phoneNumberId())
+                    && call.key().length() <= 512 && call.customer().length() <= 128) {
+                routed.add(call);
+            } else {
+                unrouted++;
+            }
+        }
+        Uni<Integer> stored = Multi.createFrom().iterable(routed).onItem()
+                .transformToUniAndConcatenate(call -> conversations.insertCall(new ConversationWrites.CallRow(
+                        call.customer(), call.customerName(), call.routing().phoneNumberId(), call.timestamp(),
+                        call.key(), call.summary(), call.item().toString(),
+                        call.inbound() ? MessageDirection.INBOUND : MessageDirection.OUTBOUND)))
+                .collect().asList().map(list -> (int) list.stream().filter(Boolean::booleanValue).count());
+        if (unrouted == 0 && !routed.isEmpty()) {
+            return stored.invoke(() -> metrics.field(change.field(), true));
+        }
+        return stored.chain(count -> keepRaw(change, RawWebhookEvents.UNROUTED).map(kept -> count + kept));
+    }
+
+    private Uni<Integer> keepRaw(Change change, String reason) {
+        metrics.field(change.field(), false);
+        return raw.keep(new RawWebhookEvents.Raw(change.field(), change.entryId(), change.entryTime(), reason,
+                change.value().toString(), change.dedupeKey())).map(kept -> kept ? 1 : 0);
+    }
+
+    /**
+     * Learns the display numbers of the business numbers a routed delivery names (its metadata carries both), so
+     * that phone number webhooks, which name only the display number, find their settings row.
+     */
+    public Uni<Void> learnDisplayNumbers(Delivery delivery) {
+        Set<Routing> routings = new LinkedHashSet<>();
+        for (InboundMessage m : delivery.messages()) {
+            routings.add(m.routing());
+        }
+        for (StatusUpdate s : delivery.statuses()) {
+            routings.add(s.routing());
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Routing routing : routings) {
+            if (routing.phoneNumberId() != null && routing.displayPhoneNumber() != null) {
+                chain = chain.chain(() -> accounts.learnDisplayNumber(routing.phoneNumberId(),
+                        routing.displayPhoneNumber()));
+            }
+        }
+        return chain;
+    }
+
+    private static String hash(String... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                digest.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+    }
+}
