@@ -65,7 +65,7 @@ final class ModuleObjects {
             "whatsapp_marketing_preferences_pkey",
             // V16
             "whatsapp_account_events", "whatsapp_account_events_pkey", "whatsapp_account_events_id_seq",
-            "whatsapp_account_events_settings_id_fkey", "whatsapp_account_events_settings_id_dedupe_key_key",
+            "whatsapp_account_events_settings_id_dedupe_key_key",
             "whatsapp_account_events_settings_idx", "whatsapp_webhook_events", "whatsapp_webhook_events_pkey",
             "whatsapp_webhook_events_id_seq", "whatsapp_webhook_events_dedupe_key_key",
             "whatsapp_webhook_events_field_idx", "whatsapp_webhook_events_received_at_idx");
