@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,8 +84,16 @@ public class AccountWrites {
         if (phoneNumberId == null || digits == null || digits.equals(displayNumbers.get(phoneNumberId))) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(displayNumber).execute(Tuple.of(phoneNumberId, digits))
-                .invoke(() -> displayNumbers.put(phoneNumberId, digits)).replaceWithVoid();
+        return pool.preparedQuery(displayNumber).execute(Tuple.of(phoneNumberId, digits)).invoke(rows -> {
+            if (rows.iterator().next().getBoolean("known")) {
+                displayNumbers.put(phoneNumberId, digits);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** A settings row was created, changed or deleted: its number is learned again from the next delivery. */
+    void onSettingsChanged(@Observes SettingsChanged event) {
+        displayNumbers.clear();
     }
 
     /** Up to {@code size} events of settings row {@code settingsId} with ids below {@code before} (null: newest). */

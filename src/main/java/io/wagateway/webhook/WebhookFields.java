@@ -82,7 +82,9 @@ public class WebhookFields {
         } catch (IOException e) {
             return Uni.createFrom().item(0);
         }
-        List<Change> changes = changes(root, arrival);
+        Set<String> left = new java.util.HashSet<>(ignoredFields);
+        // only the fields the messages parser left out: one it reads itself is not seen again here
+        List<Change> changes = changes(root, arrival).stream().filter(c -> left.contains(c.field())).toList();
         if (changes.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -114,6 +116,20 @@ public class WebhookFields {
     }
 
     private Uni<Integer> applyOne(Change change, Signer signer, AccountWrites.Owner owner, Instant arrival) {
+        if (TemplateWebhooks.FIELDS.contains(change.field()) || !AccountWebhooks.FIELDS.contains(change.field())
+                && !CallParser.FIELD.equals(change.field())) {
+            return store(change, signer, owner, arrival);
+        }
+        // PostgreSQL refused the change's data (a retry could not store it either): kept raw instead
+        return store(change, signer, owner, arrival).onFailure(ConversationWrites::isPermanent)
+                .recoverWithUni(failure -> {
+                    LOG.warnf("A %s change for %s could not be stored in its place, kept raw: %s", change.field(),
+                            LogValue.of(change.entryId()), failure.getMessage());
+                    return keepRaw(change, RawWebhookEvents.UNROUTED);
+                });
+    }
+
+    private Uni<Integer> store(Change change, Signer signer, AccountWrites.Owner owner, Instant arrival) {
         if (TemplateWebhooks.FIELDS.contains(change.field())) {
             // stored by TemplateWebhooks before this
             metrics.field(change.field(), true);
@@ -169,8 +185,23 @@ public class WebhookFields {
 
     private Uni<Integer> keepRaw(Change change, String reason) {
         metrics.field(change.field(), false);
-        return raw.keep(new RawWebhookEvents.Raw(change.field(), change.entryId(), change.entryTime(), reason,
-                change.value().toString(), change.dedupeKey())).map(kept -> kept ? 1 : 0);
+        return raw.keep(new RawWebhookEvents.Raw(storable(change.field()), storable(change.entryId()),
+                change.entryTime(), reason, storableJson(change.value()), change.dedupeKey()))
+                .map(kept -> kept ? 1 : 0).onFailure(ConversationWrites::isPermanent).recoverWithItem(failure -> {
+                    LOG.warnf("A %s change for %s was refused by PostgreSQL even raw, acknowledged: %s",
+                            LogValue.of(change.field()), LogValue.of(change.entryId()), failure.getMessage());
+                    return 0;
+                });
+    }
+
+    /** Text PostgreSQL can hold: NUL (which no text or jsonb value may contain) as U+FFFD. */
+    private static String storable(String text) {
+        return text == null ? null : text.replace('\u0000', '\uFFFD');
+    }
+
+    /** The JSON text of {@code value} without escaped NULs, which jsonb refuses. */
+    static String storableJson(JsonNode value) {
+        return value.toString().replace("\\u0000", "\\uFFFD");
     }
 
     /**

@@ -289,6 +289,29 @@ class AccountWebhooksTest {
     }
 
     @Test
+    void aRowsOwnAppSecretChangesOnlyItsOwnBusinessAccount() {
+        Account mine = account(0);
+        Account other = account(1);
+        String secret = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+                .putLong(ThreadLocalRandom.current().nextLong()).putLong(ThreadLocalRandom.current().nextLong())
+                .array());
+        given().header("Authorization", Conversations.admin()).contentType(ContentType.JSON)
+                .body(Map.of("apiKey", "k", "phoneNumberId", Conversations.newPhoneNumberId(), "businessId",
+                        mine.waba(), "accessToken", Conversations.ACCESS_TOKEN, "webhookToken",
+                        "verify-token-for-tests", "appSecret", secret))
+                .post("/api/v1/settings").then().statusCode(201);
+        long t = Instant.now().getEpochSecond() - 3600;
+        byte[] foreign = fixture("account_update-restriction.json", other, 0, t);
+        Webhooks.post(foreign, SignatureVerifier.sign(secret, foreign)).then().statusCode(200);
+        assertThat(settings(other.settingsIds().get(0)).getString("accountStatus")).isNull();
+        assertThat(Sql.count("select count(*) from whatsapp_webhook_events where entry_id = ? and reason = "
+                + "'unrouted'", other.waba())).isEqualTo(1);
+        // The same change signed with the configured app secret is the other account's.
+        Webhooks.post(foreign).then().statusCode(200);
+        assertThat(settings(other.settingsIds().get(0)).getString("accountStatus")).isEqualTo("ACCOUNT_RESTRICTION");
+    }
+
+    @Test
     void otherFieldsAndUnroutableChangesAreKeptRawListedCountedAndRetained() {
         Account account = account(1);
         long t = Instant.now().getEpochSecond() - 600;
