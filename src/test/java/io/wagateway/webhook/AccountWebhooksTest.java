@@ -289,6 +289,23 @@ class AccountWebhooksTest {
     }
 
     @Test
+    void dataPostgresqlRefusesIsKeptRawInsteadOfFailingTheDelivery() {
+        Account account = account(1);
+        long t = Instant.now().getEpochSecond() - 3600;
+        // A NUL in a string: no jsonb or text value may hold it; a retry could not store it either.
+        byte[] nul = new String(fixture("account_update-restriction.json", account, 0, t), StandardCharsets.UTF_8)
+                .replace("\"ACCOUNT_RESTRICTION\"", "\"ACCOUNT_\\u0000RESTRICTION\"")
+                .getBytes(StandardCharsets.UTF_8);
+        Webhooks.post(nul).then().statusCode(200);
+        Webhooks.post(nul).then().statusCode(200);
+        assertThat(Sql.rows("select reason, payload->>'event' as event from whatsapp_webhook_events "
+                + "where entry_id = ?", account.waba())).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("reason", "unrouted")
+                        .containsEntry("event", "ACCOUNT_\uFFFDRESTRICTION"));
+        assertThat(settings(account.settingsIds().get(0)).getString("accountStatus")).isNull();
+    }
+
+    @Test
     void aRowsOwnAppSecretChangesOnlyItsOwnBusinessAccount() {
         Account mine = account(0);
         Account other = account(1);
