@@ -37,8 +37,6 @@ public class AccountWrites {
     private final String displayNumber = SqlFiles.load("settings/display-number.sql");
     private final Pool pool;
     private final ObjectMapper mapper;
-    /** Display numbers written by this replica (phone_number_id to digits), so a known pair costs nothing. */
-    private final Map<String, String> displayNumbers = new ConcurrentHashMap<>();
 
     /** Who may change what: every number, or the numbers and business accounts of the delivery's signer. */
     public record Owner(boolean everyNumber, Set<String> numbers, Set<String> businesses) {
@@ -75,25 +73,46 @@ public class AccountWrites {
         });
     }
 
-    /**
-     * Records the display number of business number {@code phoneNumberId} (a message delivery's metadata), once
-     * per pair and replica.
-     */
-    public Uni<Void> learnDisplayNumber(String phoneNumberId, String displayPhoneNumber) {
-        String digits = AccountWebhooks.digits(displayPhoneNumber);
-        if (phoneNumberId == null || digits == null || digits.equals(displayNumbers.get(phoneNumberId))) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.preparedQuery(displayNumber).execute(Tuple.of(phoneNumberId, digits)).invoke(rows -> {
-            if (rows.iterator().next().getBoolean("known")) {
-                displayNumbers.put(phoneNumberId, digits);
-            }
-        }).replaceWithVoid();
+    /** A display number seen in a message delivery, and whether this replica has stored it since. */
+    private record Seen(String digits, boolean stored) {
     }
 
-    /** A settings row was created, changed or deleted: its number is learned again from the next delivery. */
+    /** phone_number_id to the display number its message deliveries name, learned by this replica. */
+    private final Map<String, Seen> displayNumbers = new ConcurrentHashMap<>();
+
+    /**
+     * Notes the display number of business number {@code phoneNumberId} (a message delivery's metadata): memory only,
+     * so the messages path never waits for it; {@link #storeDisplayNumbers} writes it before the next account change.
+     */
+    public void seenDisplayNumber(String phoneNumberId, String displayPhoneNumber) {
+        String digits = AccountWebhooks.digits(displayPhoneNumber);
+        if (phoneNumberId == null || digits == null) {
+            return;
+        }
+        Seen seen = displayNumbers.get(phoneNumberId);
+        if (seen == null || !seen.digits().equals(digits)) {
+            displayNumbers.put(phoneNumberId, new Seen(digits, false));
+        }
+    }
+
+    /** Stores the display numbers seen since the last time (one statement each, written only when it differs). */
+    public Uni<Void> storeDisplayNumbers() {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Seen> entry : displayNumbers.entrySet()) {
+            Seen seen = entry.getValue();
+            if (!seen.stored()) {
+                chain = chain.chain(() -> pool.preparedQuery(displayNumber)
+                        .execute(Tuple.of(entry.getKey(), seen.digits()))
+                        .invoke(() -> displayNumbers.replace(entry.getKey(), seen, new Seen(seen.digits(), true)))
+                        .replaceWithVoid());
+            }
+        }
+        return chain;
+    }
+
+    /** A settings row was created, changed or deleted: the display numbers are stored again. */
     void onSettingsChanged(@Observes SettingsChanged event) {
-        displayNumbers.clear();
+        displayNumbers.replaceAll((number, seen) -> new Seen(seen.digits(), false));
     }
 
     /** Up to {@code size} events of settings row {@code settingsId} with ids below {@code before} (null: newest). */

@@ -83,9 +83,10 @@ public class IngestService {
                 waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
                 // Account changes, calls and every other field (kept raw): also stored before the answer.
                 .chain(() -> fields.apply(body, delivery.ignoredFields(), signer, arrival))
-                .chain(() -> fields.learnDisplayNumbers(routed.delivery()))
                 .chain(() -> router.unrouted(routed.delivery())).invoke(metrics::unrouted)
-                .chain(() -> write(routed.delivery(), signer));
+                .chain(() -> write(routed.delivery(), signer))
+                // The display numbers its metadata names, in memory (stored before the next account change).
+                .invoke(() -> fields.seeDisplayNumbers(routed.delivery()));
     }
 
     private Uni<DeliveryResult> write(Delivery delivery, Signer signer) {

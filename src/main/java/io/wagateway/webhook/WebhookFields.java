@@ -7,7 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -90,9 +89,12 @@ public class WebhookFields {
         }
         AccountWrites.Owner owner = new AccountWrites.Owner(signer.everyNumber(), signer.numbers(),
                 signer.businesses());
-        return Multi.createFrom().iterable(changes).onItem()
+        Uni<Void> numbers = changes.stream().anyMatch(c -> AccountWebhooks.FIELDS.contains(c.field()))
+                ? accounts.storeDisplayNumbers()
+                : Uni.createFrom().voidItem();
+        return numbers.chain(() -> Multi.createFrom().iterable(changes).onItem()
                 .transformToUniAndConcatenate(change -> applyOne(change, signer, owner, arrival)).collect().asList()
-                .map(stored -> stored.stream().mapToInt(Integer::intValue).sum());
+                .map(stored -> stored.stream().mapToInt(Integer::intValue).sum()));
     }
 
     /** The changes of {@code root} other than the messages parser's, each with its dedupe key. */
@@ -205,25 +207,23 @@ public class WebhookFields {
     }
 
     /**
-     * Learns the display numbers of the business numbers a routed delivery names (its metadata carries both), so
-     * that phone number webhooks, which name only the display number, find their settings row.
+     * Notes the display numbers of the business numbers a routed delivery names (its metadata carries both), so
+     * that phone number webhooks, which name only the display number, find their settings row. Memory only.
      */
-    public Uni<Void> learnDisplayNumbers(Delivery delivery) {
-        Set<Routing> routings = new LinkedHashSet<>();
+    public void seeDisplayNumbers(Delivery delivery) {
+        Routing last = null;
         for (InboundMessage m : delivery.messages()) {
-            routings.add(m.routing());
-        }
-        for (StatusUpdate s : delivery.statuses()) {
-            routings.add(s.routing());
-        }
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Routing routing : routings) {
-            if (routing.phoneNumberId() != null && routing.displayPhoneNumber() != null) {
-                chain = chain.chain(() -> accounts.learnDisplayNumber(routing.phoneNumberId(),
-                        routing.displayPhoneNumber()));
+            if (!m.routing().equals(last)) {
+                last = m.routing();
+                accounts.seenDisplayNumber(last.phoneNumberId(), last.displayPhoneNumber());
             }
         }
-        return chain;
+        for (StatusUpdate s : delivery.statuses()) {
+            if (!s.routing().equals(last)) {
+                last = s.routing();
+                accounts.seenDisplayNumber(last.phoneNumberId(), last.displayPhoneNumber());
+            }
+        }
     }
 
     private static String hash(String... parts) {
