@@ -200,6 +200,12 @@ class AccountWebhooksTest {
         assertThat(row.getString("accountStatus")).isEqualTo("ACCOUNT_RESTRICTION");
         assertThat(row.getString("accountUpdatedAt")).isEqualTo(Instant.ofEpochSecond(t + 10).toString());
 
+        // The list shows the same state as the row.
+        JsonPath list = given().header("Authorization", Conversations.admin()).queryParam("limit", 200)
+                .get("/api/v1/settings").then().statusCode(200).extract().jsonPath();
+        assertThat(list.getList("items.findAll { it.businessId == '" + account.waba() + "' }.accountStatus",
+                String.class)).containsExactly("ACCOUNT_RESTRICTION", "ACCOUNT_RESTRICTION");
+
         JsonPath listed = events(account.settingsIds().get(1), null, null);
         assertThat(listed.getList("items.event", String.class)).containsExactly("DISABLED_UPDATE",
                 "AUTH_INTL_PRICE_ELIGIBILITY_UPDATE", "ACCOUNT_RESTRICTION", "VERIFIED_ACCOUNT");
