@@ -63,6 +63,7 @@ public class ConversationWrites {
     private final String applyEdit = SqlFiles.load("conversation/edit-apply.sql");
     private final String purgePendingEdits = SqlFiles.load("conversation/purge-pending-edits.sql");
     private final String pendingEdits = SqlFiles.load("conversation/edit-pending.sql");
+    private final String insertCall = SqlFiles.load("conversation/call-event.sql");
 
     /**
      * One inbound message; true when stored, false when its wamid was stored before. A sender with a BSUID is
@@ -105,6 +106,30 @@ public class ConversationWrites {
                 .addValue(row.username())
                 .addValue(row.countryCode());
         return client.preparedQuery(insertInbound).execute(params).map(rows -> rows.iterator().hasNext());
+    }
+
+    /**
+     * One call event of the webhook field {@code calls} (a call's connect or terminate, or a status of a
+     * business-initiated call), stored as a message of type {@code call} in the customer's session.
+     *
+     * @param key the event's unique key (its wamid column): a redelivery stores nothing
+     * @param direction INBOUND for a user-initiated call, OUTBOUND for a business-initiated one
+     */
+    public record CallRow(String waId, String displayName, String phoneNumberId, Instant timestamp, String key,
+            String content, String metadataJson, MessageDirection direction) {
+    }
+
+    /** Stores a call event ({@code call-event.sql}) in its own transaction; true when stored, false when known. */
+    public Uni<Boolean> insertCall(CallRow row) {
+        Tuple params = Tuple.tuple().addValue(row.waId()).addValue(row.displayName()).addValue(row.waId())
+                .addValue(row.phoneNumberId()).addValue(utc(row.timestamp())).addValue(row.key())
+                .addValue(row.content()).addValue(row.metadataJson()).addValue(row.direction().name());
+        return retryingConflicts(pool.preparedQuery(insertCall).execute(params).map(rows -> rows.iterator().hasNext()))
+                .invoke(stored -> {
+                    if (stored) {
+                        events.committed();
+                    }
+                });
     }
 
     /** What became of an edit or revoke: applied to its original, applied before, or kept until it is stored. */

@@ -16,7 +16,7 @@ public record CloudEvent(
         @Schema(description = "The event id: unique, increasing in commit order; the feed's resume cursor", example = "42") String id,
         @Schema(example = "/whatsapp-gateway/118234567890123") String source,
         @Schema(example = EventType.MESSAGE_RECEIVED) String type,
-        @Schema(description = "The session id", nullable = true) String subject,
+        @Schema(description = "The session id (template events: the template id; account events: the settings id)", nullable = true) String subject,
         @Schema(description = "When the change was written") Instant time,
         @Schema(example = "application/json") String datacontenttype,
         @Schema(implementation = Object.class) JsonNode data) {

@@ -63,6 +63,13 @@ final class ModuleObjects {
             "whatsapp_templates", "whatsapp_templates_pkey", "whatsapp_templates_waba_id_template_id_key",
             "whatsapp_templates_name_idx", "whatsapp_templates_lookup_idx", "whatsapp_marketing_preferences",
             "whatsapp_marketing_preferences_pkey",
+            // V16
+            "whatsapp_account_events", "whatsapp_account_events_pkey", "whatsapp_account_events_id_seq",
+            "whatsapp_account_events_settings_id_dedupe_key_key",
+            "whatsapp_account_events_settings_idx", "whatsapp_webhook_events", "whatsapp_webhook_events_pkey",
+            "whatsapp_webhook_events_id_seq", "whatsapp_webhook_events_dedupe_key_key",
+            "whatsapp_webhook_events_field_idx", "whatsapp_webhook_events_received_at_idx",
+
             // V17
             "whatsapp_history_chunks", "whatsapp_history_chunks_pkey", "whatsapp_history_chunks_id_seq",
             "whatsapp_history_chunks_chunk_key", "whatsapp_history_chunks_pending_idx",

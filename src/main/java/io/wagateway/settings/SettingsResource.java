@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,17 +25,20 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
 import io.wagateway.audit.Audited;
+import io.wagateway.common.Cursor;
 import io.wagateway.common.Links;
 import io.wagateway.common.PageQuery;
 import io.wagateway.common.PageResponse;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
+import io.wagateway.settings.dto.AccountEventResponse;
 import io.wagateway.settings.dto.CreateSettingsRequest;
 import io.wagateway.settings.dto.SettingsResponse;
 import io.wagateway.settings.dto.UpdateSettingsRequest;
@@ -47,10 +53,12 @@ import io.wagateway.settings.dto.UpdateSettingsRequest;
 public class SettingsResource {
 
     private final SettingsService service;
+    private final AccountEventService accountEvents;
     private final Links links;
 
-    public SettingsResource(SettingsService service, Links links) {
+    public SettingsResource(SettingsService service, AccountEventService accountEvents, Links links) {
         this.service = service;
+        this.accountEvents = accountEvents;
         this.links = links;
     }
 
@@ -82,6 +90,20 @@ public class SettingsResource {
     @APIResponse(responseCode = "404", description = "Unknown id")
     public Uni<SettingsResponse> get(@PathParam("id") UUID id) {
         return service.get(id);
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Operation(summary = "List a business number's account events", description = "The account webhook changes "
+            + "(account_update, account_alerts, phone_number_quality_update, phone_number_name_update) stored for "
+            + "this number, newest first, keyset paged.")
+    @APIResponse(responseCode = "200", description = "A page of account events", content = @Content(schema = @Schema(implementation = AccountEventPage.class)))
+    @APIResponse(responseCode = "400", description = "Invalid cursor or limit")
+    @APIResponse(responseCode = "404", description = "Unknown id")
+    public Uni<PageResponse<AccountEventResponse>> events(@PathParam("id") UUID id,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "Page size, 1-200 (default 50)") @QueryParam("limit") @Min(value = 1, message = PageQuery.LIMIT_RANGE) @Max(value = Cursor.MAX_LIMIT, message = PageQuery.LIMIT_RANGE) Integer limit) {
+        return accountEvents.list(id, cursor, limit == null ? Cursor.DEFAULT_LIMIT : limit);
     }
 
     @PUT
@@ -117,6 +139,12 @@ public class SettingsResource {
     @Audited(action = "settings.delete", resource = "settings")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(id);
+    }
+
+    /** OpenAPI schema of a page of account events. */
+    @Schema(name = "AccountEventPage")
+    public record AccountEventPage(java.util.List<AccountEventResponse> items,
+            @Schema(nullable = true) String nextCursor) {
     }
 
     /** OpenAPI schema of a settings page (generic records have no schema of their own). */

@@ -196,7 +196,8 @@ public class SettingsService {
         String last4 = token != null && token.length() >= 16 ? token.substring(token.length() - 4) : null;
         return new SettingsResponse(row.id, row.phoneNumberId, row.businessId, row.webhookUrl, row.isActive,
                 row.apiKey != null, token != null, last4, row.webhookToken != null, row.appSecret != null,
-                row.lastUpdatedAt, row.createdAt);
+                row.lastUpdatedAt, row.createdAt, row.displayPhoneNumber, row.qualityRating, row.messagingLimitTier,
+                row.accountStatus, row.accountUpdatedAt());
     }
 
     private static ConflictException duplicateActive(String phoneNumberId) {

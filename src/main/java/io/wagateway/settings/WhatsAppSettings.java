@@ -58,6 +58,42 @@ public class WhatsAppSettings {
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
+    /*
+     * The account state (V16), written only by AccountWrites from Meta's webhooks: read here, never inserted or
+     * updated through this entity, so a settings update cannot overwrite a newer webhook fact.
+     */
+    @Column(name = "display_phone_number", insertable = false, updatable = false)
+    public String displayPhoneNumber;
+
+    @Column(name = "quality_rating", insertable = false, updatable = false)
+    public String qualityRating;
+
+    @Column(name = "quality_rating_at", insertable = false, updatable = false)
+    public Instant qualityRatingAt;
+
+    @Column(name = "messaging_limit_tier", insertable = false, updatable = false)
+    public String messagingLimitTier;
+
+    @Column(name = "messaging_limit_tier_at", insertable = false, updatable = false)
+    public Instant messagingLimitTierAt;
+
+    @Column(name = "account_status", insertable = false, updatable = false)
+    public String accountStatus;
+
+    @Column(name = "account_status_at", insertable = false, updatable = false)
+    public Instant accountStatusAt;
+
+    /** The time of the latest account fact shown (quality, limit tier or status); null before the first. */
+    public Instant accountUpdatedAt() {
+        Instant latest = null;
+        for (Instant at : new Instant[] { qualityRatingAt, messagingLimitTierAt, accountStatusAt }) {
+            if (at != null && (latest == null || at.isAfter(latest))) {
+                latest = at;
+            }
+        }
+        return latest;
+    }
+
     @PrePersist
     void onCreate() {
         createdAt = lastUpdatedAt = Instant.now();

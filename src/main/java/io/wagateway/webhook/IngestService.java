@@ -38,9 +38,11 @@ public class IngestService {
     private final WebhookMetrics metrics;
     private final TemplateWebhooks templates;
     private final Coexistence coexistence;
+    private final WebhookFields fields;
 
     public IngestService(DeliveryVerifier verifier, DeliveryReader reader, DeliveryRouter router, InboundRows rows,
-            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates, Coexistence coexistence) {
+            DeliveryStore store, WebhookMetrics metrics, TemplateWebhooks templates, Coexistence coexistence,
+            WebhookFields fields) {
         this.verifier = verifier;
         this.reader = reader;
         this.router = router;
@@ -49,6 +51,7 @@ public class IngestService {
         this.metrics = metrics;
         this.templates = templates;
         this.coexistence = coexistence;
+        this.fields = fields;
     }
 
     public Uni<DeliveryResult> receive(byte[] body, String signature) {
@@ -83,9 +86,13 @@ public class IngestService {
                 waba -> signer.everyNumber() || signer.businesses().contains(waba), arrival)
                 // Business-app echoes and kept history chunks (coexistence), stored before the answer too.
                 .chain(() -> coexistence.apply(body, delivery.ignoredFields(), signer, arrival))
+                // Account changes, calls and every other field (kept raw): also stored before the answer.
+                .call(() -> fields.apply(body, delivery.ignoredFields(), signer, arrival))
                 .chain(echoes -> router.unrouted(routed.delivery()).invoke(metrics::unrouted)
                         .chain(() -> write(routed.delivery(), signer))
                         .call(() -> coexistence.changePhones(routed.delivery()))
+                        // The display numbers its metadata names, in memory (stored before the next account change).
+                        .invoke(() -> fields.seeDisplayNumbers(routed.delivery()))
                         .map(result -> result.plusStored(echoes)));
     }
 

@@ -25,7 +25,8 @@ import io.wagateway.conversation.ConversationWrites;
  * Drops what the webhook keeps only for a while, once an hour on every replica (idempotent): statuses kept for
  * messages that never appeared ({@code pending-status-retention}), dead letters ({@code dead-letter-retention})
  * and the tombstones of deleted conversations and erased customers ({@code stale-after} plus one period, for clocks that differ
- * between replicas: any message a purged tombstone would refuse is then refused as stale). Only schedules: the
+ * between replicas: any message a purged tombstone would refuse is then refused as stale), and the raw webhook
+ * changes ({@code gateway.webhook-events.retention}). Only schedules: the
  * statements belong to the tables' writers ({@link ConversationWrites}, {@link DeadLetterWriter}); each drops a
  * bounded batch, oldest first, so that a backlog never becomes one long delete.
  */
@@ -57,8 +58,10 @@ public class RetentionJanitor {
     private final List<Purge> tombstones;
     private long timer = -1;
 
+    private final Purge webhookEvents;
+
     public RetentionJanitor(Vertx vertx, Pool pool, WebhookConfig config, ConversationWrites writes,
-            DeadLetterWriter deadLetterWriter) {
+            DeadLetterWriter deadLetterWriter, WebhookEventsConfig webhookEventsConfig, RawWebhookEvents raw) {
         this.vertx = vertx;
         this.pool = pool;
         Supplier<Duration> tombstoneAge = () -> config.staleAfter().plus(PERIOD);
@@ -70,7 +73,8 @@ public class RetentionJanitor {
                 new Purge("tombstone(s) of erased customers", tombstoneAge, writes::purgeErasedCustomers),
                 new Purge("tombstone(s) of erased messages", tombstoneAge, writes::purgeErasedMessages));
         Purge pendingEdits = new Purge("pending edit(s)", config::pendingStatusRetention, writes::purgePendingEdits);
-        List<Purge> all = new ArrayList<>(List.of(pendingStatuses, pendingEdits, deadLetters));
+        webhookEvents = new Purge("raw webhook change(s)", webhookEventsConfig::retention, raw::purge);
+        List<Purge> all = new ArrayList<>(List.of(pendingStatuses, pendingEdits, deadLetters, webhookEvents));
         all.addAll(tombstones);
         purges = List.copyOf(all);
     }
@@ -106,6 +110,10 @@ public class RetentionJanitor {
 
     Uni<Long> purgeDeadLetters() {
         return purge(deadLetters, BATCH);
+    }
+
+    Uni<Long> purgeWebhookEvents() {
+        return purge(webhookEvents, BATCH);
     }
 
     /** Every kind of tombstone, {@code batchSize} rows per statement; how many were dropped. */

@@ -34,7 +34,14 @@ public class WebhookMetrics {
             "message_template_components_update", "message_template_quality_update", "message_template_status_update",
             "partner_solutions", "payment_configuration_update", "phone_number_name_update",
             "phone_number_quality_update", "security", "smb_app_state_sync", "smb_message_echoes",
-            "template_category_update", "user_preferences");
+            "template_category_update", "user_preferences", "calls", "call_permission_reply",
+            "group_lifecycle_update", "group_participants_update", "group_settings_update", "group_status_update",
+            "automatic_events", "tracking_events", "user_id_update");
+    /**
+     * How many field names outside {@link #FIELDS} get a series of their own (the first ones seen); later ones are
+     * counted as {@link #OTHER}, so that a stream of made-up field names cannot grow the registry.
+     */
+    static final int MAX_OTHER_FIELDS = 16;
     /** Meta's documented error codes of webhook errors[]; others (and none) count as other. */
     static final Set<Integer> ERROR_CODES = Set.of(0, 1, 2, 3, 4, 10, 100, 190, 200, 368, 80007, 130403, 130429,
             130472, 130497, 131064,
@@ -175,6 +182,24 @@ public class WebhookMetrics {
     public void ignoredField(String field) {
         String f = bounded(field, FIELDS);
         counter("i:" + f, "whatsapp.webhook.ignored.changes", "field", f).increment();
+    }
+
+    /** Field names outside FIELDS that have a series of their own. */
+    private final Set<String> otherFields = ConcurrentHashMap.newKeySet();
+
+    /**
+     * One change of a field other than messages: {@code handled} when the gateway stored it in its place (template,
+     * account, session timeline), false when it was kept raw ({@code gateway_webhook_fields_total}).
+     */
+    public void field(String field, boolean handled) {
+        String f = field;
+        if (f == null || !FIELDS.contains(f)) {
+            boolean admitted = f != null && f.length() <= 64 && (otherFields.contains(f)
+                    || (otherFields.size() < MAX_OTHER_FIELDS && otherFields.add(f)));
+            f = admitted ? f : OTHER;
+        }
+        String h = Boolean.toString(handled);
+        counter("f:" + f + ":" + h, "gateway.webhook.fields", "field", f, "handled", h).increment();
     }
 
     private static String bounded(String value, Set<String> known) {
