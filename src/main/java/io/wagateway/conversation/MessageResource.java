@@ -1,7 +1,11 @@
 package io.wagateway.conversation;
 
+import java.util.UUID;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,10 +22,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.wagateway.audit.Audited;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.SendMessageRequest;
@@ -90,5 +97,25 @@ public class MessageResource {
     public Uni<MessageResponse> markRead(
             @Parameter(description = "Meta's wamid of the inbound message") @PathParam("wamid") String wamid) {
         return service.markRead(wamid);
+    }
+
+    @GET
+    @Path("{id}/media")
+    @Produces(MediaType.WILDCARD)
+    @Operation(summary = "Download a message's file", description = "Streams the stored file of an image, video, audio, "
+            + "document or sticker message (inbound: downloaded from Meta in the background; outbound: uploaded "
+            + "through POST /api/v1/media) with Content-Type, Content-Length, ETag (its hex SHA-256) and, for "
+            + "documents, Content-Disposition with the filename. One byte range (Range: bytes=a-b, a-, -n) answers "
+            + "206 with Content-Range.")
+    @APIResponse(responseCode = "200", description = "The file", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The requested byte range", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "No such message, or it carries no file")
+    @APIResponse(responseCode = "409", description = "The file is still being downloaded from Meta")
+    @APIResponse(responseCode = "410", description = "The download failed for good (the reason is in the problem and in the message's media.error)")
+    @APIResponse(responseCode = "416", description = "The range lies outside the file (Content-Range: bytes */size)")
+    public Multi<Buffer> media(@Parameter(description = "The message's id") @PathParam("id") UUID id,
+            @Parameter(description = "One byte range, e.g. bytes=0-1023") @HeaderParam("Range") String range) {
+        return RestMulti.fromUniResponse(service.media(id, range), download -> download.body(),
+                download -> download.headers(), download -> download.status());
     }
 }

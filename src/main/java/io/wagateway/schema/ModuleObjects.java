@@ -62,7 +62,11 @@ final class ModuleObjects {
             // V15
             "whatsapp_templates", "whatsapp_templates_pkey", "whatsapp_templates_waba_id_template_id_key",
             "whatsapp_templates_name_idx", "whatsapp_templates_lookup_idx", "whatsapp_marketing_preferences",
-            "whatsapp_marketing_preferences_pkey");
+            "whatsapp_marketing_preferences_pkey",
+            // V18
+            "gateway_media", "gateway_media_pkey", "gateway_media_due_idx", "gateway_media_sha256_idx",
+            "gateway_media_uploads", "gateway_media_uploads_pkey", "gateway_media_uploads_sha256_idx",
+            "gateway_media_files", "gateway_media_files_pkey", "gateway_media_chunks", "gateway_media_chunks_pkey");
 
     private ModuleObjects() {
     }
