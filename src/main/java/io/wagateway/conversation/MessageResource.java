@@ -1,5 +1,7 @@
 package io.wagateway.conversation;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -25,13 +27,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.wagateway.audit.Audited;
+import io.wagateway.common.DomainException;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemMapper;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.SendMessageRequest;
+import io.wagateway.media.MediaService;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
 
@@ -44,9 +51,11 @@ import io.wagateway.security.OpenApiDefinition;
 public class MessageResource {
 
     private final MessageService service;
+    private final ObjectMapper mapper;
 
-    public MessageResource(MessageService service) {
+    public MessageResource(MessageService service, ObjectMapper mapper) {
         this.service = service;
+        this.mapper = mapper;
     }
 
     @POST
@@ -101,7 +110,7 @@ public class MessageResource {
 
     @GET
     @Path("{id}/media")
-    @Produces(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "Download a message's file", description = "Streams the stored file of an image, video, audio, "
             + "document or sticker message (inbound: downloaded from Meta in the background; outbound: uploaded "
             + "through POST /api/v1/media) with Content-Type, Content-Length, ETag (its hex SHA-256) and, for "
@@ -115,7 +124,22 @@ public class MessageResource {
     @APIResponse(responseCode = "416", description = "The range lies outside the file (Content-Range: bytes */size)")
     public Multi<Buffer> media(@Parameter(description = "The message's id") @PathParam("id") UUID id,
             @Parameter(description = "One byte range, e.g. bytes=0-1023") @HeaderParam("Range") String range) {
-        return RestMulti.fromUniResponse(service.media(id, range), download -> download.body(),
-                download -> download.headers(), download -> download.status());
+        // RestMulti has committed its status once the Uni ends: a domain failure becomes the problem answer here.
+        Uni<MediaService.Download> download = service.media(id, range).onFailure(DomainException.class)
+                .recoverWithItem(f -> problem((DomainException) f));
+        return RestMulti.fromUniResponse(download, MediaService.Download::body, MediaService.Download::headers,
+                MediaService.Download::status);
+    }
+
+    private MediaService.Download problem(DomainException e) {
+        Problem problem = ProblemMapper.toProblem(e);
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(problem);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException json) {
+            throw new IllegalStateException(json);
+        }
+        return new MediaService.Download(problem.status(), Map.of("Content-Type", List.of(Problem.MEDIA_TYPE),
+                "Content-Length", List.of(String.valueOf(body.length))), Multi.createFrom().item(Buffer.buffer(body)));
     }
 }

@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
@@ -115,11 +117,15 @@ public class MediaDownloader {
         return jobs.claim(config.lease(), free).onTermination().invoke(() -> draining.set(false)).map(claimed -> {
             for (MediaJobs.Job job : claimed) {
                 running.incrementAndGet();
-                run(job).onTermination().invoke(() -> {
+                // Each job on its own duplicated context, as a request has (the settings lookup opens a
+                // Hibernate Reactive session, which needs one).
+                Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+                VertxContextSafetyToggle.setContextSafe(context, true);
+                context.runOnContext(ignored -> run(job).onTermination().invoke(() -> {
                     running.decrementAndGet();
                     wake();
                 }).subscribe().with(v -> {
-                }, f -> LOG.warnf("Media job of message %s ended badly: %s", job.messageId(), f.toString()));
+                }, f -> LOG.warnf("Media job of message %s ended badly: %s", job.messageId(), f.toString())));
             }
             return claimed.size();
         });
@@ -156,6 +162,9 @@ public class MediaDownloader {
         if (f instanceof LeaseLost) {
             LOG.infof("Media download of message %s lost its lease (taken over or deleted)", job.messageId());
             return Uni.createFrom().voidItem();
+        }
+        if (!(f instanceof DownloadFailure)) {
+            LOG.warnf(f, "Media download of message %s failed unexpectedly", job.messageId());
         }
         String reason = f instanceof DownloadFailure d ? d.getMessage() : "unexpected failure " + f.getClass().getName();
         boolean permanent = f instanceof DownloadFailure d && d.permanent();

@@ -6,7 +6,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -35,7 +34,7 @@ public class MediaFiles {
     }
 
     Uni<Void> writeChunk(String key, int seq, io.vertx.core.buffer.Buffer data) {
-        return pool.preparedQuery(chunkInsert).execute(Tuple.of(key, seq, Buffer.newInstance(data))).replaceWithVoid();
+        return pool.preparedQuery(chunkInsert).execute(Tuple.of(key, seq, data)).replaceWithVoid();
     }
 
     /**

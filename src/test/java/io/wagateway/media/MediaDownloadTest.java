@@ -1,0 +1,377 @@
+package io.wagateway.media;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static io.wagateway.support.Conversations.ACCESS_TOKEN;
+import static io.wagateway.support.Conversations.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.wagateway.support.Conversations;
+import io.wagateway.support.GraphApiMock;
+import io.wagateway.support.Sql;
+import io.wagateway.support.Webhooks;
+
+/**
+ * Inbound media end to end: a signed webhook with a media message, the Graph API and Meta's file URL stood in for by
+ * WireMock, the file streamed into the database store, then served by GET /api/v1/messages/{id}/media.
+ */
+@QuarkusTest
+@TestProfile(MediaDownloadTest.QuickRetries.class)
+class MediaDownloadTest {
+
+    /** Retries in fractions of a second; small chunks so that a few hundred kilobytes span many of them. */
+    public static class QuickRetries implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.media.retry-first-delay", "100ms", "gateway.media.retry-max-delay", "300ms",
+                    "gateway.media.poll-interval", "200ms", "gateway.media.lease", "4s",
+                    "gateway.media.chunk-bytes", "65536");
+        }
+    }
+
+    static final String VERSION = "v25.0";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    WireMock graph;
+    String number;
+
+    @BeforeEach
+    void setUp() {
+        graph = GraphApiMock.resetClient();
+        number = Conversations.activeBusinessNumber();
+    }
+
+    static byte[] bytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static String hex(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    static String base64Sha(byte[] data) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    String fileUrl(String mediaId) {
+        return "http://127.0.0.1:" + System.getProperty("wagateway.test.graph-api-port") + "/lookaside/" + mediaId;
+    }
+
+    /** Meta's media endpoint for {@code mediaId}: the file's URL, type, hex hash and size (a string, as Meta sends). */
+    void metadata(String mediaId, String mime, String sha256Hex, long size) {
+        graph.register(get(urlPathEqualTo("/" + VERSION + "/" + mediaId))
+                .withQueryParam("phone_number_id", equalTo(number))
+                .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"messaging_product":"whatsapp","url":"%s","mime_type":"%s","sha256":"%s","file_size":"%d","id":"%s"}"""
+                        .formatted(fileUrl(mediaId), mime, sha256Hex, size, mediaId))));
+    }
+
+    void file(String mediaId, String mime, byte[] data) {
+        graph.register(get(urlPathEqualTo("/lookaside/" + mediaId))
+                .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", mime).withBody(data)));
+    }
+
+    /** Posts a signed delivery with one message object of {@code type}; returns the stored message's id. */
+    String deliver(String type, String bodyJson) {
+        String from = Conversations.newCustomerPhone();
+        String wamid = "wamid.media-" + UUID.randomUUID();
+        String message = """
+                {"from":"%s","id":"%s","timestamp":"%d","type":"%s","%s":%s}"""
+                .formatted(from, wamid, Instant.now().getEpochSecond(), type, type, bodyJson);
+        byte[] delivery = ("""
+                {"object":"whatsapp_business_account","entry":[{"id":"204567891234567","changes":[{"value":{
+                "messaging_product":"whatsapp","metadata":{"display_phone_number":"15557654321","phone_number_id":"%s"},
+                "contacts":[{"profile":{"name":"Ada"},"wa_id":"%s"}],"messages":[%s]},"field":"messages"}]}]}"""
+                .formatted(number, from, message)).getBytes(StandardCharsets.UTF_8);
+        Webhooks.post(delivery).then().statusCode(200);
+        return String.valueOf(Sql.row("select id from whatsapp_messages where message_id = ?", wamid).get("id"));
+    }
+
+    Map<String, Object> job(String messageId) {
+        return Sql.row("select * from gateway_media where message_id = ?::uuid", messageId);
+    }
+
+    void awaitStatus(String messageId, String status) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> status.equals(job(messageId).get("status")));
+    }
+
+    static Response media(String messageId, String range) {
+        var request = given().header("Authorization", admin());
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return request.get("/api/v1/messages/" + messageId + "/media");
+    }
+
+    JsonNode apiMessage(String messageId) throws Exception {
+        String sessionId = String.valueOf(Sql.row("select session_id from whatsapp_messages where id = ?::uuid",
+                messageId).get("session_id"));
+        String body = given().header("Authorization", admin()).get("/api/v1/sessions/" + sessionId + "/messages")
+                .then().statusCode(200).extract().asString();
+        for (JsonNode item : JSON.readTree(body).path("items")) {
+            if (item.path("id").asText().equals(messageId)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no message " + messageId);
+    }
+
+    @Test
+    void anImageIsStoredByteForByteAndServedWithRanges() throws Exception {
+        byte[] image = bytes(300_000, 1);
+        String mediaId = "1" + System.nanoTime();
+        metadata(mediaId, "image/jpeg", hex(image), image.length);
+        file(mediaId, "image/jpeg", image);
+        String id = deliver("image", """
+                {"caption":"Broken lid","mime_type":"image/jpeg","sha256":"%s","id":"%s"}"""
+                .formatted(base64Sha(image), mediaId));
+        // The job was recorded with the message, in the webhook's transaction.
+        assertThat(job(id)).isNotNull();
+        awaitStatus(id, "stored");
+
+        Response whole = media(id, null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(hex(whole.asByteArray())).isEqualTo(hex(image));
+        assertThat(whole.header("Content-Type")).isEqualTo("image/jpeg");
+        assertThat(whole.header("Content-Length")).isEqualTo(String.valueOf(image.length));
+        assertThat(whole.header("ETag")).isEqualTo("\"" + hex(image) + "\"");
+        assertThat(whole.header("Content-Disposition")).isNull();
+
+        // A range across chunk boundaries, a suffix range, and one past the end.
+        Response part = media(id, "bytes=65000-200123");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.header("Content-Range")).isEqualTo("bytes 65000-200123/" + image.length);
+        assertThat(hex(part.asByteArray())).isEqualTo(hex(java.util.Arrays.copyOfRange(image, 65000, 200124)));
+        Response tail = media(id, "bytes=-10");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(hex(tail.asByteArray()))
+                .isEqualTo(hex(java.util.Arrays.copyOfRange(image, image.length - 10, image.length)));
+        Response outside = media(id, "bytes=300000-");
+        assertThat(outside.statusCode()).isEqualTo(416);
+        assertThat(outside.header("Content-Range")).isEqualTo("bytes */" + image.length);
+
+        JsonNode shown = apiMessage(id).path("media");
+        assertThat(shown.path("status").asText()).isEqualTo("stored");
+        assertThat(shown.path("sha256").asText()).isEqualTo(hex(image));
+        assertThat(shown.path("fileSize").asLong()).isEqualTo(image.length);
+        assertThat(shown.path("mimeType").asText()).isEqualTo("image/jpeg");
+
+        Map<String, Object> event = Sql.row("select type, data::text as data from gateway_events "
+                + "where type like 'whatsapp.media.%' and data ->> 'messageId' = ?", id);
+        assertThat(event.get("type")).isEqualTo("whatsapp.media.stored");
+        assertThat(JSON.readTree((String) event.get("data")).path("sha256").asText()).isEqualTo(hex(image));
+        // One file, its chunks under its hash, no staging left.
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key = ?", hex(image)))
+                .isEqualTo((image.length + 65535) / 65536);
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key like ?", "tmp:" + id + "%"))
+                .isZero();
+    }
+
+    @Test
+    void aDocumentKeepsItsFilenameAndAVoiceNoteItsBytes() throws Exception {
+        byte[] pdf = ("%PDF-1.7\n" + "x".repeat(70_000) + "\n%%EOF").getBytes(StandardCharsets.US_ASCII);
+        String docId = "2" + System.nanoTime();
+        metadata(docId, "application/pdf", hex(pdf), pdf.length);
+        file(docId, "application/pdf", pdf);
+        String doc = deliver("document", """
+                {"caption":"Invoice","filename":"Rechnung März.pdf","mime_type":"application/pdf","sha256":"%s","id":"%s"}"""
+                .formatted(base64Sha(pdf), docId));
+
+        byte[] voice = bytes(48_213, 3);
+        String voiceId = "3" + System.nanoTime();
+        metadata(voiceId, "audio/ogg; codecs=opus", hex(voice), voice.length);
+        file(voiceId, "audio/ogg; codecs=opus", voice);
+        String note = deliver("audio", """
+                {"mime_type":"audio/ogg; codecs=opus","sha256":"%s","id":"%s","voice":true}"""
+                .formatted(base64Sha(voice), voiceId));
+
+        awaitStatus(doc, "stored");
+        awaitStatus(note, "stored");
+        Response document = media(doc, null);
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(hex(document.asByteArray())).isEqualTo(hex(pdf));
+        assertThat(document.header("Content-Disposition"))
+                .isEqualTo("attachment; filename=\"Rechnung M_rz.pdf\"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf");
+        assertThat(apiMessage(doc).path("media").path("filename").asText()).isEqualTo("Rechnung März.pdf");
+        Response audio = media(note, null);
+        assertThat(hex(audio.asByteArray())).isEqualTo(hex(voice));
+        assertThat(audio.header("Content-Type")).startsWith("audio/ogg");
+    }
+
+    @Test
+    void failuresAndSlowAnswersAreRetriedUntilStored() throws Exception {
+        byte[] video = bytes(200_000, 4);
+        String mediaId = "4" + System.nanoTime();
+        metadata(mediaId, "video/mp4", hex(video), video.length);
+        String path = "/lookaside/" + mediaId;
+        graph.register(get(urlPathEqualTo(path)).inScenario(mediaId).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("second"));
+        graph.register(get(urlPathEqualTo(path)).inScenario(mediaId).whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("slow"));
+        // Then slowly: the body dribbles in over a second and a half.
+        graph.register(get(urlPathEqualTo(path)).inScenario(mediaId).whenScenarioStateIs("slow")
+                .willReturn(aResponse().withStatus(200).withBody(video).withChunkedDribbleDelay(20, 1500)));
+        String id = deliver("video", """
+                {"mime_type":"video/mp4","sha256":"%s","id":"%s"}""".formatted(base64Sha(video), mediaId));
+
+        awaitStatus(id, "stored");
+        assertThat(((Number) job(id).get("attempts")).intValue()).isEqualTo(3);
+        assertThat(hex(media(id, null).asByteArray())).isEqualTo(hex(video));
+        graph.verifyThat(3, getRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void aWrongHashIsRetriedThenFailsForGood() throws Exception {
+        byte[] served = bytes(10_000, 5);
+        String mediaId = "5" + System.nanoTime();
+        metadata(mediaId, "image/png", hex(bytes(10_000, 6)), served.length);
+        file(mediaId, "image/png", served);
+        String id = deliver("image", """
+                {"mime_type":"image/png","sha256":"%s","id":"%s"}""".formatted(base64Sha(served), mediaId));
+
+        awaitStatus(id, "failed");
+        Map<String, Object> job = job(id);
+        assertThat(((Number) job.get("attempts")).intValue()).isEqualTo(MediaDownloader.FINAL_AFTER_ATTEMPTS);
+        assertThat((String) job.get("error")).contains("SHA-256");
+        Response gone = media(id, null);
+        assertThat(gone.statusCode()).isEqualTo(410);
+        assertThat(gone.contentType()).isEqualTo("application/problem+json");
+        assertThat(apiMessage(id).path("media").path("status").asText()).isEqualTo("failed");
+        assertThat(Sql.count("select count(*) from gateway_events where type = 'whatsapp.media.failed' "
+                + "and data ->> 'messageId' = ?", id)).isEqualTo(1);
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key like ?", "tmp:" + id + "%"))
+                .isZero();
+    }
+
+    @Test
+    void aFileUrlAnswering404IsRetriedThenFailsAndAnUnknownMediaIdFailsAtOnce() throws Exception {
+        byte[] sticker = bytes(20_000, 7);
+        String lost = "6" + System.nanoTime();
+        metadata(lost, "image/webp", hex(sticker), sticker.length);
+        graph.register(get(urlPathEqualTo("/lookaside/" + lost)).willReturn(aResponse().withStatus(404)));
+        String first = deliver("sticker", """
+                {"mime_type":"image/webp","sha256":"%s","id":"%s","animated":false}"""
+                .formatted(base64Sha(sticker), lost));
+
+        String unknown = "7" + System.nanoTime();
+        graph.register(get(urlPathEqualTo("/" + VERSION + "/" + unknown)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody(
+                        """
+                                {"error":{"message":"Unsupported get request.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"A1"}}""")));
+        String second = deliver("image", """
+                {"mime_type":"image/jpeg","sha256":"%s","id":"%s"}""".formatted(base64Sha(sticker), unknown));
+
+        awaitStatus(first, "failed");
+        awaitStatus(second, "failed");
+        assertThat(((Number) job(first).get("attempts")).intValue()).isEqualTo(MediaDownloader.FINAL_AFTER_ATTEMPTS);
+        graph.verifyThat(MediaDownloader.FINAL_AFTER_ATTEMPTS, getRequestedFor(urlPathEqualTo("/lookaside/" + lost)));
+        assertThat((String) job(first).get("error")).contains("HTTP 404");
+        assertThat(((Number) job(second).get("attempts")).intValue()).isEqualTo(1);
+        assertThat((String) job(second).get("error")).contains("does not know the media id");
+    }
+
+    @Test
+    void aFileOverTheTypesLimitFailsWithoutDownloading() throws Exception {
+        String mediaId = "8" + System.nanoTime();
+        metadata(mediaId, "image/webp", "00".repeat(32), 600_000);
+        String id = deliver("sticker", """
+                {"mime_type":"image/webp","sha256":"%s","id":"%s","animated":true}"""
+                .formatted(base64Sha(new byte[1]), mediaId));
+        awaitStatus(id, "failed");
+        assertThat((String) job(id).get("error")).contains("larger than the limit");
+        graph.verifyThat(0, getRequestedFor(urlPathEqualTo("/lookaside/" + mediaId)));
+    }
+
+    @Test
+    void aDownloadLeftByAStoppedReplicaIsTakenOverAndTheFileStoredOnce() throws Exception {
+        byte[] image = bytes(150_000, 8);
+        String mediaId = "9" + System.nanoTime();
+        metadata(mediaId, "image/jpeg", hex(image), image.length);
+        file(mediaId, "image/jpeg", image);
+        // The first message's file is stored normally.
+        String first = deliver("image", """
+                {"mime_type":"image/jpeg","sha256":"%s","id":"%s"}""".formatted(base64Sha(image), mediaId));
+        awaitStatus(first, "stored");
+
+        // A second message with the same file, whose job a replica claimed and then died mid-download: its lease
+        // runs for another second and a half, and it left two chunks under its staging key.
+        String sessionId = String.valueOf(Sql.row("select session_id from whatsapp_messages where id = ?::uuid",
+                first).get("session_id"));
+        String second = UUID.randomUUID().toString();
+        Sql.update("""
+                insert into whatsapp_messages (id, session_id, message_id, direction, content, message_type, metadata,
+                                               phone_number_id)
+                values (?::uuid, ?::uuid, ?, 'INBOUND', '[image]', 'image', '{}'::jsonb, ?)""", second, sessionId,
+                "wamid.dead-" + UUID.randomUUID(), number);
+        String deadLease = UUID.randomUUID().toString();
+        Sql.update("""
+                insert into gateway_media (message_id, media_id, phone_number_id, media_type, mime_type, attempts,
+                                           due_at, lease_token, lease_until)
+                values (?::uuid, ?, ?, 'image', 'image/jpeg', 1, now() + interval '1500 milliseconds', ?::uuid,
+                        now() + interval '1500 milliseconds')""", second, mediaId, number, deadLease);
+        String staging = "tmp:" + second + ":" + deadLease;
+        Sql.update("insert into gateway_media_chunks (file_key, seq, data) values (?, 0, ?), (?, 1, ?)", staging,
+                new byte[65536], staging, new byte[65536]);
+        assertThat(job(second).get("status")).isEqualTo("pending");
+
+        awaitStatus(second, "stored");
+        assertThat(((Number) job(second).get("attempts")).intValue()).isEqualTo(2);
+        assertThat(hex(media(second, null).asByteArray())).isEqualTo(hex(image));
+        assertThat(Sql.count("select count(*) from gateway_media_files where sha256 = ?", hex(image))).isEqualTo(1);
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key = ?", hex(image)))
+                .isEqualTo((image.length + 65535) / 65536);
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key like ?", "tmp:" + second + "%"))
+                .isZero();
+    }
+
+    @Test
+    void pendingIs409AndATextMessageHasNoMedia() throws Exception {
+        String mediaId = "10" + System.nanoTime();
+        // Meta's media endpoint never answers in time: the job stays pending.
+        graph.register(get(urlPathEqualTo("/" + VERSION + "/" + mediaId))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(30_000)));
+        String id = deliver("image", """
+                {"mime_type":"image/jpeg","sha256":"%s","id":"%s"}""".formatted(base64Sha(new byte[2]), mediaId));
+        Response pending = media(id, null);
+        assertThat(pending.statusCode()).isEqualTo(409);
+        assertThat(pending.contentType()).isEqualTo("application/problem+json");
+        assertThat(apiMessage(id).path("media").path("status").asText()).isEqualTo("pending");
+
+        String text = deliver("text", "{\"body\":\"hello\"}");
+        assertThat(media(text, null).statusCode()).isEqualTo(404);
+        assertThat(apiMessage(text).has("media")).isFalse();
+        assertThat(media(UUID.randomUUID().toString(), null).statusCode()).isEqualTo(404);
+    }
+}
