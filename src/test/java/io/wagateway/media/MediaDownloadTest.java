@@ -374,4 +374,87 @@ class MediaDownloadTest {
         assertThat(apiMessage(text).has("media")).isFalse();
         assertThat(media(UUID.randomUUID().toString(), null).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void anUploadGoesToMetaIsStoredAndShowsOnTheMessageThatSendsIt() throws Exception {
+        // Larger than the webhook's body limit (4 MB): the upload route has its own.
+        byte[] pdf = bytes(5_000_000, 9);
+        String mediaId = "11" + System.nanoTime();
+        graph.register(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/" + VERSION + "/" + number
+                + "/media")).withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
+                .withHeader("Content-Type", com.github.tomakehurst.wiremock.client.WireMock.containing("multipart/form-data"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + mediaId + "\"}")));
+        Response uploaded = given().config(io.restassured.RestAssured.config().encoderConfig(
+                io.restassured.config.EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                .header("Authorization", admin()).contentType("application/pdf").body(pdf)
+                .queryParam("phoneNumberId", number).queryParam("filename", "Angebot.pdf").post("/api/v1/media");
+        assertThat(uploaded.statusCode()).as(uploaded.asString()).isEqualTo(201);
+        assertThat(uploaded.jsonPath().getString("id")).isEqualTo(mediaId);
+        assertThat(uploaded.jsonPath().getString("sha256")).isEqualTo(hex(pdf));
+        // Meta received the file itself, in a multipart body with messaging_product and type.
+        var received = graph.find(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlPathEqualTo("/" + VERSION + "/" + number + "/media")));
+        assertThat(received).hasSize(1);
+        byte[] multipart = received.get(0).getBody();
+        String text = new String(multipart, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("name=\"messaging_product\"\r\n\r\nwhatsapp").contains("name=\"type\"\r\n\r\napplication/pdf")
+                .contains("filename=\"Angebot.pdf\"");
+        int start = text.indexOf("Content-Type: application/pdf\r\n\r\n") + "Content-Type: application/pdf\r\n\r\n".length();
+        assertThat(text.lastIndexOf("\r\n--wagateway-") - start).as("the file part's size").isEqualTo(pdf.length);
+        assertThat(hex(java.util.Arrays.copyOfRange(multipart, start, start + pdf.length))).isEqualTo(hex(pdf));
+
+        // Sending it by id: the outbound message shows the same file, served from the store.
+        String customer = Conversations.newCustomerPhone();
+        Conversations.session(customer, number, Instant.now());
+        String wamid = "wamid.out-" + UUID.randomUUID();
+        graph.register(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/" + VERSION + "/" + number
+                + "/messages")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(
+                                """
+                                        {"messaging_product":"whatsapp","contacts":[{"input":"+%s","wa_id":"%s"}],"messages":[{"id":"%s"}]}"""
+                                        .formatted(customer, customer, wamid))));
+        Response sent = given().header("Authorization", admin()).contentType("application/json").body("""
+                {"to":"+%s","phoneNumberId":"%s","type":"document","document":{"id":"%s","filename":"Angebot.pdf"}}"""
+                .formatted(customer, number, mediaId)).post("/api/v1/messages");
+        assertThat(sent.statusCode()).as(sent.asString()).isEqualTo(201);
+        assertThat(sent.jsonPath().getString("media.status")).isEqualTo("stored");
+        assertThat(sent.jsonPath().getString("media.sha256")).isEqualTo(hex(pdf));
+        assertThat(sent.jsonPath().getString("media.filename")).isEqualTo("Angebot.pdf");
+        Response file = media(sent.jsonPath().getString("id"), null);
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(hex(file.asByteArray())).isEqualTo(hex(pdf));
+        assertThat(Sql.count("select count(*) from gateway_media_files where sha256 = ?", hex(pdf))).isEqualTo(1);
+    }
+
+    @Test
+    void uploadsAreRefusedUnreadWithoutAKeyOrOverTheLimit() {
+        byte[] image = new byte[100];
+        assertThat(given().contentType("image/jpeg").body(image).queryParam("phoneNumberId", number)
+                .post("/api/v1/media").statusCode()).isEqualTo(401);
+        assertThat(given().header("Authorization", "Bearer not-a-key-not-a-key-not-a-key-0000").contentType("image/jpeg")
+                .body(image).post("/api/v1/media").statusCode()).isEqualTo(401);
+        // An image over Meta's 5 MB, and a document over the upload limit: refused on the Content-Length alone,
+        // before a byte of the body is sent.
+        assertThat(headersOnly("image/jpeg", 5_300_000, admin())).startsWith("HTTP/1.1 413");
+        assertThat(headersOnly("application/pdf", 104_857_601L, admin())).startsWith("HTTP/1.1 413");
+        assertThat(headersOnly("application/pdf", 1000, null)).startsWith("HTTP/1.1 401");
+        assertThat(Sql.count("select count(*) from gateway_media_uploads where phone_number_id = ?", number)).isZero();
+    }
+
+    /** Sends only the request head of an upload declaring {@code length} bytes; the status line answered. */
+    static String headersOnly(String contentType, long length, String authorization) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/v1/media HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + contentType + "\r\nContent-Length: " + length + "\r\n"
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
