@@ -52,7 +52,7 @@ class MediaDownloadTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.media.retry-first-delay", "100ms", "gateway.media.retry-max-delay", "300ms",
                     "gateway.media.poll-interval", "200ms", "gateway.media.lease", "4s",
-                    "gateway.media.chunk-bytes", "65536");
+                    "gateway.media.chunk-bytes", "65536", "gateway.media.orphan-sweep-interval", "1s");
         }
     }
 
@@ -456,5 +456,27 @@ class MediaDownloadTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void erasingTheCustomerTakesTheJobAndTheSweepTheFileNoOneElseReferences() throws Exception {
+        byte[] image = bytes(90_000, 10);
+        String mediaId = "12" + System.nanoTime();
+        metadata(mediaId, "image/jpeg", hex(image), image.length);
+        file(mediaId, "image/jpeg", image);
+        String id = deliver("image", """
+                {"mime_type":"image/jpeg","sha256":"%s","id":"%s"}""".formatted(base64Sha(image), mediaId));
+        awaitStatus(id, "stored");
+        String customer = String.valueOf(Sql.row("""
+                select p.id from whatsapp_messages m join whatsapp_sessions s on s.id = m.session_id
+                join customer_profiles p on p.id = s.customer_profile_id where m.id = ?::uuid""", id).get("id"));
+
+        given().header("Authorization", admin()).delete("/api/v1/customers/" + customer).then().statusCode(204);
+        assertThat(Sql.count("select count(*) from gateway_media where message_id = ?::uuid", id)).isZero();
+        // The sweep takes files past their grace period that nothing references: age this one.
+        Sql.update("update gateway_media_files set created_at = now() - interval '2 hours' where sha256 = ?", hex(image));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> Sql.count(
+                "select count(*) from gateway_media_files where sha256 = ?", hex(image)) == 0);
+        assertThat(Sql.count("select count(*) from gateway_media_chunks where file_key = ?", hex(image))).isZero();
     }
 }
