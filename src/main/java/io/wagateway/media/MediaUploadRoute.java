@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -109,6 +110,12 @@ public class MediaUploadRoute {
 
     void upload(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            // multipart: the REST layer (MediaResource), under Quarkus' body limit, with the file buffered on disk
+            ctx.next();
+            return;
+        }
         request.pause();
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -125,58 +132,71 @@ public class MediaUploadRoute {
             return;
         }
         String mimeType = request.getHeader("Content-Type");
-        if (mimeType == null || mimeType.isBlank() || mimeType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            answer(ctx, Problem.of(415, "Unsupported media type", "Send the file itself as the body, with its "
-                    + "MIME type as Content-Type (multipart bodies are not accepted)."), true);
+        Problem refused = refusal(mimeType, length);
+        if (refused != null) {
+            answer(ctx, refused, true);
             return;
         }
-        mimeType = mimeType.strip();
-        String kind = kind(mimeType);
+        accept(request, length, mimeType.strip(), request.getParam("filename"), request.getParam("phoneNumberId"))
+                .subscribe().with(done -> {
+                    try {
+                        ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                                .end(Buffer.buffer(mapper.writeValueAsBytes(done)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        ctx.fail(e);
+                    }
+                }, failure -> {
+                    if (failure instanceof Refused r) {
+                        answer(ctx, r.problem, !request.isEnded());
+                    } else {
+                        LOG.warnf(failure, "Media upload failed: %s", failure.getClass().getName());
+                        answer(ctx, Problem.of(502, "Upload failed", "The file could not be stored or uploaded to Meta ("
+                                + failure.getClass().getSimpleName() + "); nothing was kept."), !request.isEnded());
+                    }
+                });
+    }
+
+    /** Why a file of this type and size is refused before reading it (415, 413, 400), or null. */
+    Problem refusal(String mimeType, long length) {
+        if (mimeType == null || mimeType.isBlank() || mimeType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            return Problem.of(415, "Unsupported media type", "Send the file as the body with its MIME type as "
+                    + "Content-Type, or as the part \"file\" of a multipart/form-data body.");
+        }
+        String kind = kind(mimeType.strip());
         long limit = Math.min(config.uploadMaxBytes(), config.maxBytes(kind));
         if (length > limit) {
-            answer(ctx, Problem.of(413, "File too large", "A " + kind + " may have at most " + limit + " bytes; this "
-                    + "one has " + length + "."), true);
-            return;
+            return Problem.of(413, "File too large", "A " + kind + " may have at most " + limit + " bytes; this one "
+                    + "has " + length + ".");
         }
-        if (length == 0) {
-            answer(ctx, Problem.of(400, "Empty file", "The body is empty."), true);
-            return;
-        }
-        String phoneNumberId = request.getParam("phoneNumberId");
-        String filename = request.getParam("filename");
-        VertxContextSafetyToggle.setCurrentContextSafe(true);
-        String type = mimeType;
-        credentials(phoneNumberId).chain(credentials -> {
+        return length == 0 ? Problem.of(400, "Empty file", "The file is empty.") : null;
+    }
+
+    /**
+     * Stores a file read from {@code body} (paused; {@code length} bytes), uploads it to Meta through the business
+     * number and records Meta's media id. Fails with {@link Refused} for answers the client can act on.
+     */
+    Uni<UploadResponse> accept(io.vertx.core.streams.ReadStream<Buffer> body, long length, String type,
+            String filename, String phoneNumberId) {
+        return credentials(phoneNumberId).chain(credentials -> {
             if (credentials == null) {
                 return Uni.createFrom().failure(new Refused(Problem.of(422, "Unknown business number",
                         "No active settings row for phoneNumberId " + phoneNumberId + ".")));
             }
-            return receive(ctx, length).chain(stored -> toMeta(credentials, stored, type, filename)
+            return receive(body, length).chain(stored -> toMeta(credentials, stored, type, filename)
                     .chain(mediaId -> jobs.recordUpload(mediaId, credentials.phoneNumberId(), stored.sha256(), type,
                             filename, stored.size())
                             .replaceWith(new UploadResponse(mediaId, stored.sha256(), type, stored.size(), filename,
                                     credentials.phoneNumberId()))));
-        }).subscribe().with(done -> {
-            try {
-                ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                        .end(Buffer.buffer(mapper.writeValueAsBytes(done)));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                ctx.fail(e);
-            }
-        }, failure -> {
-            if (failure instanceof Refused refused) {
-                answer(ctx, refused.problem, !request.isEnded());
-            } else {
-                LOG.warnf("Media upload failed: %s", failure.getClass().getName());
-                answer(ctx, Problem.of(502, "Upload failed", "The file could not be stored or uploaded to Meta ("
-                        + failure.getClass().getSimpleName() + "); nothing was kept."), !request.isEnded());
-            }
         });
     }
 
     /** A refusal with its problem answer. */
-    static final class Refused extends RuntimeException {
+    public static final class Refused extends RuntimeException {
         final Problem problem;
+
+        public Problem problem() {
+            return problem;
+        }
 
         Refused(Problem problem) {
             super(problem.title(), null, false, false);
@@ -184,22 +204,33 @@ public class MediaUploadRoute {
         }
     }
 
+    /**
+     * The business number's credentials, looked up on a fresh duplicated context marked safe (the settings read opens
+     * a Hibernate Reactive session, which needs one), continuing on the caller's context, where the request's
+     * handlers live.
+     */
     private Uni<SettingsCredentials> credentials(String phoneNumberId) {
-        if (phoneNumberId != null && !phoneNumberId.isBlank()) {
-            return settings.activeCredentials(phoneNumberId);
-        }
-        return settings.activeCredentials().map(active -> {
-            if (active.size() == 1) {
-                return active.get(0);
-            }
-            throw new Refused(Problem.of(400, "Business number required", active.size()
-                    + " business numbers are active; choose one with ?phoneNumberId=."));
-        });
+        Context caller = io.vertx.core.Vertx.currentContext();
+        Context lookup = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(lookup, true);
+        Uni<SettingsCredentials> found = Uni.createFrom().emitter(emitter -> lookup.runOnContext(ignored -> {
+            Uni<SettingsCredentials> read = phoneNumberId != null && !phoneNumberId.isBlank()
+                    ? settings.activeCredentials(phoneNumberId)
+                    : settings.activeCredentials().map(active -> {
+                        if (active.size() == 1) {
+                            return active.get(0);
+                        }
+                        throw new Refused(Problem.of(400, "Business number required", active.size()
+                                + " business numbers are active; choose one with phoneNumberId."));
+                    });
+            read.subscribe().with(emitter::complete, emitter::fail);
+        }));
+        return caller == null ? found : found.emitOn(command -> caller.runOnContext(ignored -> command.run()));
     }
 
     /** The body streamed into the store under a staging name; the stored file. */
-    private Uni<MediaDownloader.Result> receive(RoutingContext ctx, long length) {
-        HttpServerRequest request = ctx.request();
+    private Uni<MediaDownloader.Result> receive(io.vertx.core.streams.ReadStream<Buffer> request, long length) {
+        request.pause();
         MediaStore.Sink sink = stores.current().open("tmp:upload:" + UUID.randomUUID(), length);
         return Uni.createFrom().emitter(emitter -> {
             Context context = io.vertx.core.Vertx.currentContext();

@@ -442,6 +442,27 @@ class MediaDownloadTest {
         assertThat(Sql.count("select count(*) from gateway_media_uploads where phone_number_id = ?", number)).isZero();
     }
 
+    @Test
+    void aMultipartUploadIsStoredAndAudited() throws Exception {
+        byte[] png = bytes(200_000, 11);
+        String mediaId = "13" + System.nanoTime();
+        graph.register(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/" + VERSION + "/" + number
+                + "/media")).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + mediaId + "\"}")));
+        Response uploaded = given().header("Authorization", admin()).multiPart("file", "scan.png", png, "image/png")
+                .multiPart("phoneNumberId", number).post("/api/v1/media");
+        assertThat(uploaded.statusCode()).as(uploaded.asString()).isEqualTo(201);
+        assertThat(uploaded.jsonPath().getString("id")).isEqualTo(mediaId);
+        assertThat(uploaded.jsonPath().getString("sha256")).isEqualTo(hex(png));
+        assertThat(uploaded.jsonPath().getString("filename")).isEqualTo("scan.png");
+        assertThat(Sql.row("select mime_type, file_size from gateway_media_uploads where media_id = ?", mediaId))
+                .containsEntry("mime_type", "image/png").containsEntry("file_size", 200_000L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Sql.count(
+                "select count(*) from gateway_audit_log where action = 'media.upload'") > 0);
+        assertThat(given().multiPart("file", "scan.png", png, "image/png").post("/api/v1/media").statusCode())
+                .isEqualTo(401);
+    }
+
     /** Sends only the request head of an upload declaring {@code length} bytes; the status line answered. */
     static String headersOnly(String contentType, long length, String authorization) {
         try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
