@@ -45,7 +45,14 @@ public class MediaFiles {
         return pool.withTransaction(tx -> tx.preparedQuery(fileCommit)
                 .execute(Tuple.of(sha256, size, DatabaseStore.NAME, chunkBytes))
                 .chain(rows -> rows.iterator().next().getBoolean("inserted")
-                        ? tx.preparedQuery(chunksRename).execute(Tuple.of(stagingKey, sha256))
+                        ? tx.preparedQuery(chunksRename).execute(Tuple.of(stagingKey, sha256)).invoke(renamed -> {
+                            // every chunk must be there, or the transaction (and the file's row) is rolled back
+                            long expected = (size + chunkBytes - 1) / chunkBytes;
+                            if (renamed.rowCount() != expected) {
+                                throw new IllegalStateException("staging " + stagingKey + " holds " + renamed.rowCount()
+                                        + " of " + expected + " chunks");
+                            }
+                        })
                         : tx.preparedQuery(chunksDelete).execute(Tuple.of(stagingKey))))
                 .replaceWithVoid();
     }

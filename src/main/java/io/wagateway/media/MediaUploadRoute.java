@@ -231,7 +231,8 @@ public class MediaUploadRoute {
     /** The body streamed into the store under a staging name; the stored file. */
     private Uni<MediaDownloader.Result> receive(io.vertx.core.streams.ReadStream<Buffer> request, long length) {
         request.pause();
-        MediaStore.Sink sink = stores.current().open("tmp:upload:" + UUID.randomUUID(), length);
+        MediaStore.Sink sink = stores.current().open(
+                "up:" + java.time.Instant.now().getEpochSecond() + ":" + UUID.randomUUID(), length);
         return Uni.createFrom().emitter(emitter -> {
             Context context = io.vertx.core.Vertx.currentContext();
             MessageDigest digest = Sha256.digest();
