@@ -14,7 +14,7 @@
 -- Deleted conversations (tombstones, V5) as in inbound-message.sql, whose header says why this is safe against a
 -- racing deletion: tombstoned wamids are not fresh; a customer's profile is upserted (and locked) only when one
 -- of their messages is newer than conversation_deleted_at, and only such messages are admitted.
--- Erased customers (V8) as in inbound-message.sql.
+-- Erased customers (V8) and media download jobs (V18) as in inbound-message.sql.
 WITH input AS (
     SELECT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
@@ -76,6 +76,12 @@ WITH input AS (
     ORDER BY f.ord
     ON CONFLICT (message_id) DO NOTHING
     RETURNING *
+), media AS (
+    INSERT INTO gateway_media (message_id, media_id, phone_number_id, media_type, mime_type, filename,
+                               expected_sha256)
+    SELECT m.id, b ->> 'id', m.phone_number_id, m.message_type, b ->> 'mime_type', b ->> 'filename', b ->> 'sha256'
+    FROM message m, LATERAL (SELECT m.metadata -> 'message' -> m.message_type AS b) body
+    WHERE m.message_type IN ('image', 'video', 'audio', 'document', 'sticker') AND b ->> 'id' IS NOT NULL
 ), stored AS (
     SELECT m.session_id, m.phone_number_id, gateway_event_message(m, f.phone_number) AS data, f.ord,
            f.phone_number, f.profile_id,

@@ -26,6 +26,8 @@
 -- number) is at or after its Meta timestamp writes nothing and is answered as a duplicate. gateway_erased (V14)
 -- orders this statement with an erasure of the wa_id: it waits for one in progress and reads the tombstones after
 -- it, and an erasure that starts later waits for this transaction (and erases what it stored).
+-- Media (V18): a stored image, video, audio, document or sticker message records its download job (gateway_media,
+-- pending) in this statement, so the job commits with the message; other types insert nothing there.
 WITH known AS (
     SELECT 1 FROM whatsapp_messages WHERE message_id = $6
     UNION ALL
@@ -63,6 +65,12 @@ WITH known AS (
     SELECT session.id, $6, 'INBOUND', $7, $8, $9::text::jsonb, $5, $4 FROM session
     ON CONFLICT (message_id) DO NOTHING
     RETURNING *
+), media AS (
+    INSERT INTO gateway_media (message_id, media_id, phone_number_id, media_type, mime_type, filename,
+                               expected_sha256)
+    SELECT m.id, b ->> 'id', m.phone_number_id, m.message_type, b ->> 'mime_type', b ->> 'filename', b ->> 'sha256'
+    FROM message m, LATERAL (SELECT m.metadata -> 'message' -> m.message_type AS b) body
+    WHERE m.message_type IN ('image', 'video', 'audio', 'document', 'sticker') AND b ->> 'id' IS NOT NULL
 ), events AS (
     INSERT INTO gateway_events (type, phone_number_id, subject, data)
     SELECT e.type, $4, e.subject, e.data

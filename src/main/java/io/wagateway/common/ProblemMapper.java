@@ -51,6 +51,9 @@ public class ProblemMapper {
         if (e instanceof ConflictException) {
             return Problem.of(409, e.title(), e.detail());
         }
+        if (e instanceof GoneException) {
+            return Problem.of(410, e.title(), e.detail());
+        }
         if (e instanceof UnknownReferenceException unknown) {
             return Problem.withErrors(422, e.title(), e.detail(), List.of(unknown.error()));
         }

@@ -1,7 +1,13 @@
 package io.wagateway.conversation;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,13 +24,21 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.wagateway.audit.Audited;
+import io.wagateway.common.DomainException;
+import io.wagateway.common.Problem;
+import io.wagateway.common.ProblemMapper;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.conversation.dto.SendMessageRequest;
+import io.wagateway.media.MediaService;
 import io.wagateway.security.AdminApiKeyIdentityProvider;
 import io.wagateway.security.OpenApiDefinition;
 
@@ -37,9 +51,11 @@ import io.wagateway.security.OpenApiDefinition;
 public class MessageResource {
 
     private final MessageService service;
+    private final ObjectMapper mapper;
 
-    public MessageResource(MessageService service) {
+    public MessageResource(MessageService service, ObjectMapper mapper) {
         this.service = service;
+        this.mapper = mapper;
     }
 
     @POST
@@ -90,5 +106,40 @@ public class MessageResource {
     public Uni<MessageResponse> markRead(
             @Parameter(description = "Meta's wamid of the inbound message") @PathParam("wamid") String wamid) {
         return service.markRead(wamid);
+    }
+
+    @GET
+    @Path("{id}/media")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "Download a message's file", description = "Streams the stored file of an image, video, audio, "
+            + "document or sticker message (inbound: downloaded from Meta in the background; outbound: uploaded "
+            + "through POST /api/v1/media) with Content-Type, Content-Length, ETag (its hex SHA-256) and, for "
+            + "documents, Content-Disposition with the filename. One byte range (Range: bytes=a-b, a-, -n) answers "
+            + "206 with Content-Range.")
+    @APIResponse(responseCode = "200", description = "The file", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "The requested byte range", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "No such message, or it carries no file")
+    @APIResponse(responseCode = "409", description = "The file is still being downloaded from Meta")
+    @APIResponse(responseCode = "410", description = "The download failed for good (the reason is in the problem and in the message's media.error)")
+    @APIResponse(responseCode = "416", description = "The range lies outside the file (Content-Range: bytes */size)")
+    public Multi<Buffer> media(@Parameter(description = "The message's id") @PathParam("id") UUID id,
+            @Parameter(description = "One byte range, e.g. bytes=0-1023") @HeaderParam("Range") String range) {
+        // RestMulti has committed its status once the Uni ends: a domain failure becomes the problem answer here.
+        Uni<MediaService.Download> download = service.media(id, range).onFailure(DomainException.class)
+                .recoverWithItem(f -> problem((DomainException) f));
+        return RestMulti.fromUniResponse(download, MediaService.Download::body, MediaService.Download::headers,
+                MediaService.Download::status);
+    }
+
+    private MediaService.Download problem(DomainException e) {
+        Problem problem = ProblemMapper.toProblem(e);
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(problem);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException json) {
+            throw new IllegalStateException(json);
+        }
+        return new MediaService.Download(problem.status(), Map.of("Content-Type", List.of(Problem.MEDIA_TYPE),
+                "Content-Length", List.of(String.valueOf(body.length))), Multi.createFrom().item(Buffer.buffer(body)));
     }
 }

@@ -29,6 +29,7 @@ import io.wagateway.common.UnknownReferenceException;
 import io.wagateway.conversation.dto.MessageResponse;
 import io.wagateway.graph.GraphClient;
 import io.wagateway.graph.SentMessage;
+import io.wagateway.media.MediaService;
 import io.wagateway.settings.SettingsCredentials;
 import io.wagateway.settings.SettingsService;
 import io.wagateway.templates.TemplateGate;
@@ -55,6 +56,7 @@ public class MessageService {
     private final ObjectMapper mapper;
     private final SendRepair repair;
     private final TemplateGate templateGate;
+    private final MediaService media;
 
     /** Attempts to store a sent message before answering; the first retry waits this long, the next four times. */
     static final int STORE_ATTEMPTS = 3;
@@ -62,7 +64,8 @@ public class MessageService {
 
     public MessageService(MessageRepository messages, SessionRepository sessions, SettingsService settings,
             GraphClient graph, ConversationWrites writes, ObjectMapper mapper, SendRepair repair,
-            CustomerRepository customers, TemplateGate templateGate) {
+            CustomerRepository customers, TemplateGate templateGate, MediaService media) {
+        this.media = media;
         this.customers = customers;
         this.messages = messages;
         this.sessions = sessions;
@@ -96,10 +99,10 @@ public class MessageService {
             int size) {
         return sessions.findById(sessionId).onItem().ifNull().failWith(() -> new NotFoundException("Session", sessionId))
                 .flatMap(session -> messages.page(sessionId, direction, after, size + 1))
-                .map(rows -> {
+                .flatMap(rows -> {
                     Cursor.Slice<MessageRow> slice = Cursor.slice(rows, size, m -> new Cursor(m.createdAt(), m.id()));
-                    return new PageResponse<>(slice.rows().stream().map(MessageService::toResponse).toList(),
-                            slice.nextCursor());
+                    return withMedia(slice.rows().stream().map(MessageService::toResponse).toList())
+                            .map(items -> new PageResponse<>(items, slice.nextCursor()));
                 });
     }
 
@@ -148,14 +151,14 @@ public class MessageService {
     Uni<MessageResponse> storedRow(String wamid) {
         return messages.findRowByWamid(wamid).onItem().ifNull()
                 .failWith(() -> new IllegalStateException("no row for the wamid after a unique violation"))
-                .map(MessageService::toResponse);
+                .map(MessageService::toResponse).chain(this::withMedia);
     }
 
     /** The answer for a message Meta accepted whose row is not written yet: no row or session id. */
     private MessageResponse unstored(SendPlan plan, SentMessage sent) {
         return new MessageResponse(null, sent.wamid(), null, MessageDirection.OUTBOUND, plan.request().type(),
                 ContentSummary.of(sent.payload()), MessageStatus.ACCEPTED.wireName(),
-                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
+                metadata(sent), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, null);
     }
 
     /** Marks an inbound message as read at Meta (through the number it came in on), then stores status read. */
@@ -225,7 +228,7 @@ public class MessageService {
 
     @WithSession
     Uni<MessageResponse> storedRow(UUID id) {
-        return messages.findRow(id).map(MessageService::toResponse);
+        return messages.findRow(id).map(MessageService::toResponse).chain(this::withMedia);
     }
 
     /**
@@ -281,6 +284,41 @@ public class MessageService {
 
     static MessageResponse toResponse(MessageRow m) {
         return new MessageResponse(m.id(), m.wamid(), m.sessionId(), m.direction(), m.messageType(), m.content(),
-                m.status(), m.metadata(), m.createdAt(), m.editedAt(), m.revokedAt());
+                m.status(), m.metadata(), m.createdAt(), m.editedAt(), m.revokedAt(), null);
+    }
+
+    /** What identifies a message's media: an inbound message's own job, an outbound one's uploaded media id. */
+    static MediaService.MediaRef mediaRef(MessageResponse m) {
+        String mediaId = null;
+        if (m.direction() == MessageDirection.OUTBOUND && m.metadata() != null
+                && m.metadata().get("payload") instanceof Map<?, ?> payload
+                && payload.get(m.messageType()) instanceof Map<?, ?> body && body.get("id") instanceof String id) {
+            mediaId = id;
+        }
+        return new MediaService.MediaRef(m.id(), m.messageType(), mediaId);
+    }
+
+    /** The messages with their media (one query for the page, none when no message carries a file). */
+    Uni<List<MessageResponse>> withMedia(List<MessageResponse> page) {
+        if (page.stream().noneMatch(m -> MediaService.MEDIA_TYPES.contains(m.messageType()))) {
+            return Uni.createFrom().item(page);
+        }
+        return media.infos(page.stream().map(MessageService::mediaRef).toList())
+                .map(infos -> page.stream().map(m -> m.withMedia(m.id() == null ? null : infos.get(m.id()))).toList());
+    }
+
+    Uni<MessageResponse> withMedia(MessageResponse m) {
+        return withMedia(List.of(m)).map(list -> list.get(0));
+    }
+
+    /** The file of message {@code id} (GET /api/v1/messages/{id}/media), whole or the requested range. */
+    public Uni<MediaService.Download> media(UUID id, String range) {
+        return storedRowOrNull(id).onItem().ifNull().failWith(() -> new NotFoundException("Message", id))
+                .chain(row -> media.download(mediaRef(toResponse(row)), range));
+    }
+
+    @WithSession
+    Uni<MessageRow> storedRowOrNull(UUID id) {
+        return messages.findRow(id);
     }
 }

@@ -1,5 +1,8 @@
 package io.wagateway.events;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -16,10 +19,22 @@ public class EventSignal {
     };
 
     private volatile Runnable listener = NOBODY;
+    private final List<Runnable> others = new CopyOnWriteArrayList<>();
 
     /** Called after the commit of a transaction that may have appended events; cheap, never fails. */
     public void committed() {
         listener.run();
+        for (Runnable other : others) {
+            other.run();
+        }
+    }
+
+    /**
+     * Another component woken by the same commits (the media downloader: an inbound message may have recorded a
+     * download job); {@code onCommit} must be cheap and never fail.
+     */
+    public void alsoNotify(Runnable onCommit) {
+        others.add(onCommit);
     }
 
     /** The dispatcher registers itself at startup. */

@@ -18,11 +18,13 @@ public final class EventType {
     public static final String CUSTOMER_ERASED = "whatsapp.customer.erased";
     public static final String TEMPLATE_UPDATED = "whatsapp.template.updated";
     public static final String ACCOUNT_UPDATED = "whatsapp.account.updated";
+    public static final String MEDIA_STORED = "whatsapp.media.stored";
+    public static final String MEDIA_FAILED = "whatsapp.media.failed";
 
     /** Every type a subscription or a reader of the feed may name. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_SENT, MESSAGE_STATUS, MESSAGE_EDITED,
             MESSAGE_REVOKED, SESSION_UPDATED, SESSION_DELETED, CUSTOMER_UPDATED, CUSTOMER_ERASED, TEMPLATE_UPDATED,
-            ACCOUNT_UPDATED);
+            ACCOUNT_UPDATED, MEDIA_STORED, MEDIA_FAILED);
 
     private EventType() {
     }

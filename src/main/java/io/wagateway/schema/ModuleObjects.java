@@ -69,11 +69,14 @@ final class ModuleObjects {
             "whatsapp_account_events_settings_idx", "whatsapp_webhook_events", "whatsapp_webhook_events_pkey",
             "whatsapp_webhook_events_id_seq", "whatsapp_webhook_events_dedupe_key_key",
             "whatsapp_webhook_events_field_idx", "whatsapp_webhook_events_received_at_idx",
-
             // V17
             "whatsapp_history_chunks", "whatsapp_history_chunks_pkey", "whatsapp_history_chunks_id_seq",
             "whatsapp_history_chunks_chunk_key", "whatsapp_history_chunks_pending_idx",
             "gateway_store_coexistence_message", "gateway_customer_phone_change",
+            // V18
+            "gateway_media", "gateway_media_pkey", "gateway_media_due_idx", "gateway_media_sha256_idx",
+            "gateway_media_uploads", "gateway_media_uploads_pkey", "gateway_media_uploads_sha256_idx",
+            "gateway_media_files", "gateway_media_files_pkey", "gateway_media_chunks", "gateway_media_chunks_pkey",
             // V19
             "gateway_apply_statuses");
 

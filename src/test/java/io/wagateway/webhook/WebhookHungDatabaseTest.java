@@ -103,12 +103,12 @@ class WebhookHungDatabaseTest {
         PostgresTestResource.proxy().freeze();
         List<Future<Integer>> waiting = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            byte[] body = twoStatuses();
+            byte[] body = twoMessages();
             waiting.add(clients.submit(() -> Webhooks.post(body).statusCode()));
         }
         Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> batcher.waiting() == 8);
         long started = System.nanoTime();
-        Webhooks.post(twoStatuses()).then().statusCode(503).header("Retry-After", "5");
+        Webhooks.post(twoMessages()).then().statusCode(503).header("Retry-After", "5");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after a wait")
                 .isLessThan(Duration.ofMillis(1_500));
         for (Future<Integer> answer : waiting) {
@@ -122,20 +122,22 @@ class WebhookHungDatabaseTest {
         // both pooled connections busy with a transaction that hangs, so the next one must wait for a connection
         List<Future<Integer>> holders = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            byte[] body = twoStatuses();
+            byte[] body = twoMessages();
             holders.add(clients.submit(() -> Webhooks.post(body).statusCode()));
         }
         Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> batcher.waiting() == 2);
         long started = System.nanoTime();
-        Webhooks.post(twoStatuses()).then().statusCode(503);
+        Webhooks.post(twoMessages()).then().statusCode(503);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).as("the pool's acquisition timeout, not the ingest timeout")
                 .isBetween(Duration.ofMillis(1_500), Duration.ofMillis(4_500));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> holders.stream().allMatch(Future::isDone));
     }
 
-    private static byte[] twoStatuses() {
-        return Webhooks.statuses(Webhooks.status(uniqueWamid(), "delivered", 1768466400),
-                Webhooks.status(uniqueWamid(), "read", 1768466401));
+    /** A delivery of two messages: one transaction of its own (statuses alone go to their own group commit). */
+    private static byte[] twoMessages() {
+        String from = uniquePhone();
+        return Webhooks.inbound(from, "Two", Webhooks.text(from, uniqueWamid(), 1768466400, "one") + ","
+                + Webhooks.text(from, uniqueWamid(), 1768466401, "two"));
     }
 }

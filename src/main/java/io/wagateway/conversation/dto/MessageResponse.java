@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.wagateway.conversation.MessageDirection;
+import io.wagateway.media.dto.MediaInfo;
 
 /** One stored message, inbound or outbound. */
 @Schema(name = "Message")
@@ -21,5 +24,14 @@ public record MessageResponse(
         @Schema(description = "Inbound: Meta's message JSON. Outbound: the payload sent and Meta's contacts answer", nullable = true) Map<String, Object> metadata,
         Instant createdAt,
         @Schema(description = "When the customer last edited it (its earlier versions are in metadata.edits)", nullable = true) Instant editedAt,
-        @Schema(description = "When the customer revoked (deleted) it; its content is then a placeholder unless gateway.messages.keep-revoked-content", nullable = true) Instant revokedAt) {
+        @Schema(description = "When the customer revoked (deleted) it; its content is then a placeholder unless gateway.messages.keep-revoked-content", nullable = true) Instant revokedAt,
+        @Schema(description = "The file of an image, video, audio, document or sticker message (absent for other types); "
+                + "its bytes: GET /api/v1/messages/{id}/media", nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) MediaInfo media) {
+
+    /** The same message showing {@code info} as its media. */
+    public MessageResponse withMedia(MediaInfo info) {
+        return info == null ? this
+                : new MessageResponse(id, messageId, sessionId, direction, messageType, content, status, metadata,
+                        createdAt, editedAt, revokedAt, info);
+    }
 }
