@@ -547,6 +547,9 @@ public class ConversationWrites {
 
     private final String coexistenceMessage = SqlFiles.load("conversation/coexistence-message.sql");
     private final String phoneChange = SqlFiles.load("conversation/phone-change.sql");
+    private final String coexistenceMedia = SqlFiles.load("conversation/coexistence-media.sql");
+    /** The message types whose file is downloaded (gateway_media, V18). */
+    private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
 
     /**
      * A message of the WhatsApp Business app: an echo ({@code event} whatsapp.message.sent) or an imported history
@@ -576,6 +579,10 @@ public class ConversationWrites {
         return tx.preparedQuery(coexistenceMessage).execute(params)
                 .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("stored")))
                 .call(stored -> stored ? tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
+                        : Uni.createFrom().voidItem())
+                // a media message's download job commits with it, as for an inbound one
+                .call(stored -> stored && MEDIA_TYPES.contains(row.messageType())
+                        ? tx.preparedQuery(coexistenceMedia).execute(Tuple.of(row.wamid()))
                         : Uni.createFrom().voidItem());
     }
 

@@ -215,6 +215,42 @@ class CoexistenceWebhookTest {
     }
 
     @Test
+    void mediaOfEchoesAndOfImportedHistoryGetTheirDownloadJobs() {
+        String phone = uniqueSenderPrefix() + "7";
+        String photo = uniqueWamid();
+        Webhooks.post(echoes("""
+                {"from":"15557654321","to":"%s","id":"%s","timestamp":"%d","type":"image","image":{
+                "mime_type":"image/jpeg","sha256":"mbSoAA6TUkzRuaVf0BhSvaEXIVfZfKoEIWbQTdLzVXk=","id":"1479537139650973"}}"""
+                .formatted(phone, photo, now()))).then().statusCode(200).body("stored", org.hamcrest.Matchers.equalTo(1));
+        String number = newPhoneNumberId();
+        String customer = uniqueSenderPrefix() + "8";
+        String invoice = uniqueWamid();
+        Webhooks.post(history(number, chunk(0, 1, 100, thread(customer, List.of("""
+                {"from":"%s","id":"%s","timestamp":"%d","type":"document","document":{"filename":"invoice-2291.pdf",
+                 "mime_type":"application/pdf","sha256":"Nqg8ZzJ0tGOP5Z6Yf3c0bU1bPZ8fJjF0k5d8Oq1xk0Y=","id":"2471183486561243"},
+                 "history_context":{"status":"READ"}}""".formatted(customer, invoice, now() - 86_400)))))).then()
+                .statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> Sql.count("select count(*) from whatsapp_messages where message_id = ?", invoice) == 1);
+
+        assertThat(Sql.row("""
+                select g.media_id, g.media_type, g.mime_type from gateway_media g join whatsapp_messages m
+                on m.id = g.message_id where m.message_id = ?""", photo)).containsEntry("media_id", "1479537139650973")
+                .containsEntry("media_type", "image").containsEntry("mime_type", "image/jpeg");
+        assertThat(Sql.row("""
+                select g.media_id, g.filename from gateway_media g join whatsapp_messages m on m.id = g.message_id
+                where m.message_id = ?""", invoice)).containsEntry("media_id", "2471183486561243")
+                .containsEntry("filename", "invoice-2291.pdf");
+        // a redelivery records no second job
+        Webhooks.post(echoes("""
+                {"from":"15557654321","to":"%s","id":"%s","timestamp":"%d","type":"image","image":{
+                "mime_type":"image/jpeg","sha256":"mbSoAA6TUkzRuaVf0BhSvaEXIVfZfKoEIWbQTdLzVXk=","id":"1479537139650973"}}"""
+                .formatted(phone, photo, now()))).then().statusCode(200).body("stored", org.hamcrest.Matchers.equalTo(0));
+        assertThat(Sql.count("select count(*) from gateway_media g join whatsapp_messages m on m.id = g.message_id "
+                + "where m.message_id = ?", photo)).isEqualTo(1);
+    }
+
+    @Test
     void concurrentCopiesOfAHistoryDeliveryKeepAndImportItOnce() {
         String number = newPhoneNumberId();
         String customer = uniqueSenderPrefix() + "4";

@@ -40,12 +40,18 @@ class WebhookHungDatabaseTest {
         public Map<String, String> getConfigOverrides() {
             // one group slot, no light-load singles: every delivery after the first waits in the queue; two pooled
             // connections, so that two hung transactions leave the next one waiting for a connection (the history
-            // import's look for chunks, which would hold one of them, is kept out of the way)
-            return Map.of("gateway.history.interval", "1h", "quarkus.datasource.reactive.max-size", "2",
-                    "gateway.whatsapp.ingest-concurrency", "1",
-                    "gateway.whatsapp.ingest-solo-below", "0",
-                    "gateway.whatsapp.ingest-max-waiting", "8", "gateway.whatsapp.ingest-timeout", "6s",
-                    "gateway.whatsapp.pool-acquire-timeout", "2s", "gateway.whatsapp.secrets-cache-ttl", "10m");
+            // import's look for chunks and the media downloads and sweep, which would hold one of them, are kept out
+            // of the way)
+            return Map.ofEntries(Map.entry("gateway.history.interval", "1h"),
+                    Map.entry("gateway.media.downloads-enabled", "false"),
+                    Map.entry("gateway.media.orphan-sweep-interval", "1h"),
+                    Map.entry("quarkus.datasource.reactive.max-size", "2"),
+                    Map.entry("gateway.whatsapp.ingest-concurrency", "1"),
+                    Map.entry("gateway.whatsapp.ingest-solo-below", "0"),
+                    Map.entry("gateway.whatsapp.ingest-max-waiting", "8"),
+                    Map.entry("gateway.whatsapp.ingest-timeout", "6s"),
+                    Map.entry("gateway.whatsapp.pool-acquire-timeout", "2s"),
+                    Map.entry("gateway.whatsapp.secrets-cache-ttl", "10m"));
         }
     }
 
