@@ -31,7 +31,9 @@ public class InboundBatcher {
         GroupCommit.Limits limits = new GroupCommit.Limits(config.ingestBatchSize(), config.ingestConcurrency(),
                 config.ingestMaxWaiting(), config.ingestSoloBelow());
         this.commit = new GroupCommit<>(limits, writer, InboundBatcher::callerContext, metrics::ingestBatch);
-        this.statuses = new GroupCommit<>(limits, statusWriter, InboundBatcher::callerContext, metrics::statusBatch);
+        this.statuses = new GroupCommit<>(new GroupCommit.Limits(config.ingestBatchSize(), config.ingestConcurrency(),
+                config.ingestMaxWaiting(), config.statusSoloBelow()), statusWriter, InboundBatcher::callerContext,
+                metrics::statusBatch);
     }
 
     /** Stores one inbound message with the next statement. */

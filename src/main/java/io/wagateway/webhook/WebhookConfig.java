@@ -70,6 +70,13 @@ public interface WebhookConfig {
     int ingestSoloBelow();
 
     /**
+     * The same light-load bound for the statuses' group commit: while at most this many statuses wait or are being
+     * applied, each gets its own statement at once. 0 = always group.
+     */
+    @WithDefault("8")
+    int statusSoloBelow();
+
+    /**
      * Most deliveries waiting for a group statement; more are answered 503 at once (Meta retries them). Bounds
      * the memory held while the database does not answer.
      */
