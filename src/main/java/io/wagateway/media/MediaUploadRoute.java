@@ -28,7 +28,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.core.Vertx;
+import io.wagateway.audit.AuditLog;
 import io.wagateway.common.Problem;
+import io.wagateway.common.RequestIdFilter;
 import io.wagateway.graph.GraphConfig;
 import io.wagateway.media.dto.UploadResponse;
 import io.wagateway.security.AdminKeyVerifier;
@@ -60,10 +62,12 @@ public class MediaUploadRoute {
     private final GraphConfig graph;
     private final Vertx vertx;
     private final ObjectMapper mapper;
+    private final AuditLog audit;
     private volatile HttpClient client;
 
     public MediaUploadRoute(AdminKeyVerifier keys, SettingsService settings, MediaStores stores, MediaJobs jobs,
-            MediaConfig config, GraphConfig graph, Vertx vertx, ObjectMapper mapper) {
+            MediaConfig config, GraphConfig graph, Vertx vertx, ObjectMapper mapper, AuditLog audit) {
+        this.audit = audit;
         this.keys = keys;
         this.settings = settings;
         this.stores = stores;
@@ -118,8 +122,9 @@ public class MediaUploadRoute {
         }
         request.pause();
         String authorization = request.getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || keys.match(authorization.substring(7).strip()) < 0) {
+        int key = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? -1
+                : keys.match(authorization.substring(7).strip());
+        if (key < 0) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             answer(ctx, Problem.of(401, "Unauthorized", "A valid admin API key is required (Authorization: Bearer)."),
                     true);
@@ -128,32 +133,54 @@ public class MediaUploadRoute {
         String header = request.getHeader("Content-Length");
         long length = header != null && header.matches("\\d{1,18}") ? Long.parseLong(header) : -1;
         if (length < 0) {
-            answer(ctx, Problem.of(411, "Length required", "Send the file with a Content-Length."), true);
+            audited(ctx, key, 411, null, () -> answer(ctx, Problem.of(411, "Length required",
+                    "Send the file with a Content-Length."), true));
             return;
         }
         String mimeType = request.getHeader("Content-Type");
         Problem refused = refusal(mimeType, length);
         if (refused != null) {
-            answer(ctx, refused, true);
+            audited(ctx, key, refused.status(), null, () -> answer(ctx, refused, true));
             return;
         }
         accept(request, length, mimeType.strip(), request.getParam("filename"), request.getParam("phoneNumberId"))
-                .subscribe().with(done -> {
+                .subscribe().with(done -> audited(ctx, key, 201, done.id(), () -> {
                     try {
                         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                                 .end(Buffer.buffer(mapper.writeValueAsBytes(done)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         ctx.fail(e);
                     }
-                }, failure -> {
+                }), failure -> {
                     if (failure instanceof Refused r) {
-                        answer(ctx, r.problem, !request.isEnded());
+                        audited(ctx, key, r.problem.status(), null, () -> answer(ctx, r.problem, !request.isEnded()));
                     } else {
                         LOG.warnf(failure, "Media upload failed: %s", failure.getClass().getName());
-                        answer(ctx, Problem.of(502, "Upload failed", "The file could not be stored or uploaded to Meta ("
-                                + failure.getClass().getSimpleName() + "); nothing was kept."), !request.isEnded());
+                        audited(ctx, key, 502, null, () -> answer(ctx, Problem.of(502, "Upload failed",
+                                "The file could not be stored or uploaded to Meta ("
+                                        + failure.getClass().getSimpleName() + "); nothing was kept."),
+                                !request.isEnded()));
                     }
                 });
+    }
+
+    /**
+     * Records the upload in the audit log as the REST layer's filter records an {@code @Audited} write (this route
+     * runs ahead of it): the admin key's name and fingerprint (never the key), action media.upload, Meta's media id,
+     * the status and the names of the query fields given (never their values); then answers. An audit record that
+     * cannot be stored is logged and the answer still goes out.
+     */
+    private void audited(RoutingContext ctx, int key, int status, String mediaId, Runnable answer) {
+        io.vertx.core.json.JsonArray fields = new io.vertx.core.json.JsonArray();
+        ctx.request().params().names().stream().sorted().forEach(fields::add);
+        AuditLog.Entry entry = new AuditLog.Entry("admin-key-" + (key + 1), keys.fingerprint(key), "media.upload",
+                "media", mediaId, "POST", PATH, status, ctx.response().headers().get(RequestIdFilter.HEADER),
+                fields.isEmpty() ? null : new JsonObject().put("fields", fields));
+        audit.record(entry).subscribe().with(ignored -> answer.run(), failure -> {
+            LOG.warnf("Audit record of media.upload (status %d) not stored: %s", status,
+                    failure.getClass().getSimpleName());
+            answer.run();
+        });
     }
 
     /** Why a file of this type and size is refused before reading it (415, 413, 400), or null. */

@@ -392,6 +392,13 @@ class MediaDownloadTest {
         assertThat(uploaded.statusCode()).as(uploaded.asString()).isEqualTo(201);
         assertThat(uploaded.jsonPath().getString("id")).isEqualTo(mediaId);
         assertThat(uploaded.jsonPath().getString("sha256")).isEqualTo(hex(pdf));
+        // audited like every admin write (this route runs ahead of the REST layer's audit filter): who, the media id,
+        // the status and the names of the fields given, never the key or their values
+        assertThat(Sql.row("""
+                select actor, key_fingerprint is not null as fingerprinted, status, details::text as details
+                from gateway_audit_log where action = 'media.upload' and resource_id = ?""", mediaId))
+                .containsEntry("actor", "admin-key-1").containsEntry("fingerprinted", true).containsEntry("status", 201)
+                .containsEntry("details", "{\"fields\": [\"filename\", \"phoneNumberId\"]}");
         // Meta received the file itself, in a multipart body with messaging_product and type.
         var received = graph.find(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                 urlPathEqualTo("/" + VERSION + "/" + number + "/media")));

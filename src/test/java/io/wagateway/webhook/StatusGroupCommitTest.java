@@ -13,17 +13,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -132,7 +128,7 @@ class StatusGroupCommitTest {
 
         List<String> refusals;
         Burst burst;
-        try (LogCapture log = new LogCapture()) {
+        try (WebhookGroupCommitTest.LogCapture log = new WebhookGroupCommitTest.LogCapture(StatusWriter.class)) {
             burst = whileTheSlotIsHeld(bodies);
             refusals = log.messages("statuses was refused");
         }
@@ -230,35 +226,6 @@ class StatusGroupCommitTest {
         private static long value(String metrics, String name) {
             Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-        }
-    }
-
-    /** The status writer's log records while open (the test runs in the application's JVM). */
-    private static final class LogCapture extends Handler implements AutoCloseable {
-
-        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(StatusWriter.class.getName());
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-
-        LogCapture() {
-            logger.addHandler(this);
-        }
-
-        List<String> messages(String containing) {
-            return messages.stream().filter(m -> m.contains(containing)).toList();
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            messages.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
         }
     }
 }

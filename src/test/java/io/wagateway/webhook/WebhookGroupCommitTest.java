@@ -302,13 +302,18 @@ class WebhookGroupCommitTest {
         }
     }
 
-    /** The group writer's log records while open (the test runs in the application's JVM). */
+    /** A group writer's log records while open (the test runs in the application's JVM). */
     static final class LogCapture extends Handler implements AutoCloseable {
 
-        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(InboundWriter.class.getName());
+        private final java.util.logging.Logger logger;
         private final List<String> messages = new CopyOnWriteArrayList<>();
 
         LogCapture() {
+            this(InboundWriter.class);
+        }
+
+        LogCapture(Class<?> writer) {
+            logger = java.util.logging.Logger.getLogger(writer.getName());
             logger.addHandler(this);
         }
 
