@@ -44,8 +44,9 @@ class StatusGroupCommitTest {
     public static class OneStatementAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // status-solo-below 0: no light-load singles, every waiting status is grouped
             return Map.of("gateway.whatsapp.ingest-concurrency", "1", "gateway.whatsapp.ingest-max-waiting", "200",
-                    "gateway.whatsapp.ingest-solo-below", "0");
+                    "gateway.whatsapp.ingest-solo-below", "0", "gateway.whatsapp.status-solo-below", "0");
         }
     }
 
