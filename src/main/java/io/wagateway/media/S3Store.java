@@ -181,7 +181,7 @@ public class S3Store implements MediaStore {
                     resp.pause();
                     return Future.succeededFuture(resp);
                 }).toCompletionStage())
-                .onItem().transformToMulti(resp -> io.vertx.mutiny.core.http.HttpClientResponse.newInstance(resp)
+                .onItem().transformToMulti(resp -> new io.vertx.mutiny.core.http.HttpClientResponse(resp)
                         .toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate));
     }
 
