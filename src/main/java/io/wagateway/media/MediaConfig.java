@@ -46,8 +46,11 @@ public interface MediaConfig {
     @WithDefault("60s")
     Duration idleTimeout();
 
-    /** Size of one stored chunk with the database store, in bytes. */
-    @WithDefault("1048576")
+    /**
+     * Size of one stored chunk with the database store, in bytes: also about what one download or read holds in
+     * memory. Larger chunks mean fewer rows but more heap churn under concurrent downloads (docs/performance.md).
+     */
+    @WithDefault("262144")
     int chunkBytes();
 
     /** Largest image, in bytes (Meta: 5 MB). */
