@@ -3,6 +3,12 @@
 -- Parameters: $1 waba id, $2 template id, $3 name, $4 language, $5 category, $6 status, $7 quality, $8 components
 -- (JSON text), $9 rejection reason, $10 time of the listing. Idempotent; concurrent upserts of one template meet at
 -- its unique key and apply one after the other.
+-- Returns the stored template and changed: it is new, or a part the API shows differs from what was stored before
+-- (its whatsapp.template.updated event is appended then, as for a webhook change).
+WITH before AS (
+    SELECT name, language, category, status, quality, components, rejection_reason
+    FROM whatsapp_templates WHERE waba_id = $1 AND template_id = $2
+), stored AS (
 INSERT INTO whatsapp_templates AS t (waba_id, template_id, name, language, category, status, quality, components,
                                      rejection_reason, status_at, category_at, quality_at, components_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $10, $10, $10)
@@ -23,3 +29,14 @@ ON CONFLICT (waba_id, template_id) DO UPDATE SET
                       ELSE t.components END,
     components_at = GREATEST(t.components_at, excluded.components_at),
     updated_at = now()
+RETURNING id, waba_id, template_id, name, language, category, status, quality, components, rejection_reason,
+          updated_at
+)
+SELECT s.id, s.waba_id, s.template_id, s.name, s.language, s.category, s.status, s.quality,
+       s.components::text AS components, s.rejection_reason, s.updated_at,
+       NOT EXISTS (SELECT 1 FROM before)
+           OR (SELECT (b.name, b.language, b.category, b.status, b.quality, b.components, b.rejection_reason)
+                      IS DISTINCT FROM (s.name, s.language, s.category, s.status, s.quality, s.components,
+                                        s.rejection_reason)
+               FROM before b) AS changed
+FROM stored s

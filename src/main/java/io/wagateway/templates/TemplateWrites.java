@@ -67,7 +67,16 @@ public class TemplateWrites {
                 .addString(text(t.path("quality_score"), "score"))
                 .addString(components == null || components.isNull() ? null : components.toString())
                 .addString("NONE".equals(reason) ? null : reason).addValue(time(at));
-        return pool.preparedQuery(syncUpsert).execute(params).replaceWithVoid();
+        // a change the listing brings (or a template seen for the first time) is announced as a webhook change is
+        return pool.withTransaction(tx -> tx.preparedQuery(syncUpsert).execute(params).chain(rows -> {
+            Row row = rows.iterator().next();
+            if (!row.getBoolean("changed")) {
+                return Uni.createFrom().voidItem();
+            }
+            Stored stored = stored(row);
+            return events.append(tx, EventType.TEMPLATE_UPDATED, stored.wabaId(), stored.id(), response(stored))
+                    .replaceWithVoid();
+        }));
     }
 
     /** Applies one webhook change; true when it changed the row (false: older, a redelivery, or not a template). */

@@ -81,6 +81,11 @@ class TemplatesTest {
                  "quality_score": {"score": "GREEN", "date": 1733222400}}""".formatted(name, status, category, id);
     }
 
+    private static long templateEvents(String waba) {
+        return Sql.count("select count(*) from gateway_events where type = 'whatsapp.template.updated' "
+                + "and phone_number_id = ?", waba);
+    }
+
     private void stubPage(String waba, String after, String body) {
         graph.register(get(urlPathEqualTo("/" + VERSION + "/" + waba + "/message_templates"))
                 .withQueryParam("after", after == null ? absent() : WireMock.equalTo(after))
@@ -137,6 +142,8 @@ class TemplatesTest {
         assertThat((String) row(waba, ids[0]).get("components")).contains("Your order {{1}} has shipped");
         assertThat(row(waba, ids[2])).containsEntry("status", "REJECTED")
                 .containsEntry("rejection_reason", "INVALID_FORMAT");
+        // each template seen for the first time is announced, as a webhook change would be
+        assertThat(templateEvents(waba)).isEqualTo(3);
 
         // A second sync after a change at Meta replaces the listed state; nothing is stored twice.
         resetGraph();
@@ -146,6 +153,12 @@ class TemplatesTest {
         given().header("Authorization", Conversations.admin()).post("/api/v1/templates/sync").then().statusCode(200);
         assertThat(row(waba, ids[1])).containsEntry("status", "APPROVED");
         assertThat(Sql.count("select count(*) from whatsapp_templates where waba_id = ?", waba)).isEqualTo(3);
+        assertThat(templateEvents(waba)).as("the template that changed").isEqualTo(4);
+        assertThat(Sql.count("select count(*) from gateway_events where type = 'whatsapp.template.updated' "
+                + "and data->>'templateId' = ? and data->>'status' = 'APPROVED'", ids[1])).isEqualTo(1);
+        // the same listing again changes nothing and announces nothing
+        given().header("Authorization", Conversations.admin()).post("/api/v1/templates/sync").then().statusCode(200);
+        assertThat(templateEvents(waba)).isEqualTo(4);
 
         // The list filters and pages.
         given().header("Authorization", Conversations.admin()).queryParam("category", "AUTHENTICATION")
