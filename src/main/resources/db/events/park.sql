@@ -7,7 +7,7 @@
 -- (NULL: not tried yet), $5 HTTP statuses, $6 errors, $7 durations in ms.
 -- Runs in a transaction holding the sequencer (Deliveries.park), so no release or replay runs beside it; the
 -- head's row lock orders the has_successor flag with the head's completion (attempt.sql). An event that already
--- has a delivery row (handed over before a restart) is left as it is.
+-- has a delivery row (handed over before a restart) is left as it is, and one deleted meanwhile is left out.
 WITH input AS (
     SELECT * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::int[], $6::text[], $7::int[])
         AS i(event_id, subject, retry_at, status_code, error, duration_ms)
@@ -38,6 +38,9 @@ WITH input AS (
                AND EXISTS (SELECT 1 FROM matched l WHERE l.subject = m.subject AND l.nth = 2),
            m.status_code, m.error
     FROM matched m
+    -- an event deleted meanwhile (its customer erased, its session deleted, or past retention) is not handed over:
+    -- its row would be refused, and the hand-over tried again for ever
+    JOIN gateway_events e ON e.id = m.event_id
     ON CONFLICT (subscription_id, event_id) DO NOTHING
     RETURNING id, event_id
 ), logged AS (
