@@ -170,6 +170,12 @@ for pid in os.listdir("/proc"):
 print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
 PY
 }
+# pgbench_clients C: C, or fewer when the shared server's max_connections (less those in use and a margin) is lower
+pgbench_clients() {
+  local maxconn
+  maxconn=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
+  echo $(( $1 < maxconn ? $1 : maxconn ))
+}
 cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }

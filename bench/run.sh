@@ -104,9 +104,8 @@ python3 "$BENCH_DIR/pgbench-script.py" "$SQL_FILE" >"$OUT/pgbench-script.sql"
 # The shared server's max_connections bounds the pgbench client count (the service itself uses at most its
 # pool size, GATEWAY_DB_POOL_SIZE, default 16); the clients actually used are recorded in pgbench-c<C>.txt
 run_pgbench() {
-  local c=$1 pc maxconn
-  maxconn=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
-  pc=$(( c < maxconn ? c : maxconn ))
+  local c=$1 pc
+  pc=$(pgbench_clients "$c")
   log "pgbench: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
   pg0=$(pg_cpu_s)
   pgbench -n -M prepared -c "$pc" -j $(( pc < 2 ? 1 : 2 )) -T "$PGBENCH_SECONDS" -f "$OUT/pgbench-script.sql" "$PGB_DB" >"$OUT/pgbench-c$c.txt" 2>&1 \

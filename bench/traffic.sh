@@ -114,11 +114,10 @@ SQL
 
 run_pgbench() {  # LEVEL NAME SCRIPT...
   local c=$1 name=$2; shift 2
-  local args=() f pc maxconn
+  local args=() f pc
   for f in "$@"; do args+=(-f "$f"); done
-  # the shared server's max_connections bounds the clients (as in bench/run.sh); the count used is in the output
-  maxconn=$(psql -X -Atc "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity) - 10" -d postgres)
-  pc=$(( c < maxconn ? c : maxconn ))
+  # the shared server's max_connections bounds the clients; the count used is in the output
+  pc=$(pgbench_clients "$c")
   log "pgbench $name: concurrency $c ($pc clients) for $PGBENCH_SECONDS s"
   local pg0; pg0=$(pg_cpu_s)
   pgbench -n -M prepared -c "$pc" -j 2 -T "$PGBENCH_SECONDS" "${args[@]}" "$PGB_DB" >"$OUT/pgbench-$name-c$c.txt" 2>&1 \

@@ -170,25 +170,25 @@ public class DeliveryWriter {
                     .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
                             status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson()))));
         }
-        if (!statuses.isEmpty() && !statusesOneByOne) {
-            // every status in one statement; refused for the data of one of them: the transaction runs again with
-            // one statement per status, which finds it
-            chain = chain.chain(() -> writes.applyStatuses(tx, StatusWriter.rows(statuses))
-                    .onFailure(ConversationWrites::isPermanent).transform(failure -> new StatusesRefused())
+        // every status in one statement; refused for the data of one of them: the transaction runs again with one
+        // statement per status, which finds it
+        List<List<StatusWrite>> groups = statuses.isEmpty() ? List.of()
+                : statusesOneByOne ? statuses.stream().map(List::of).toList() : List.of(statuses);
+        for (List<StatusWrite> group : groups) {
+            chain = chain.chain(() -> writes.applyStatuses(tx, StatusWriter.rows(group))
+                    .onFailure(ConversationWrites::isPermanent).transform(failure -> {
+                        if (group.size() > 1) {
+                            return new StatusesRefused();
+                        }
+                        StatusWrite status = group.get(0);
+                        return new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS, status.phoneNumberId(),
+                                status.wamid(), (PgException) failure, status.rawJson()));
+                    })
                     .invoke(outcomes -> {
-                        for (int i = 0; i < statuses.size(); i++) {
-                            statusResults.add(new StatusResult(statuses.get(i).status().wireName(), outcomes.get(i)));
+                        for (int i = 0; i < group.size(); i++) {
+                            statusResults.add(new StatusResult(group.get(i).status().wireName(), outcomes.get(i)));
                         }
                     }).replaceWithVoid());
-        }
-        for (StatusWrite status : statusesOneByOne ? statuses : List.<StatusWrite> of()) {
-            chain = chain.chain(() -> writes.applyStatuses(tx, StatusWriter.rows(List.of(status)))
-                    .onFailure(ConversationWrites::isPermanent)
-                    .transform(failure -> new PoisonedItem(status, DeadLetter.of(DeadLetter.STATUS,
-                            status.phoneNumberId(), status.wamid(), (PgException) failure, status.rawJson())))
-                    .invoke(outcomes -> statusResults.add(new StatusResult(status.status().wireName(),
-                            outcomes.get(0))))
-                    .replaceWithVoid());
         }
         return chain.map(ignored -> new Written(storedTypes, duplicates[0], statusResults, deadLetters));
     }
