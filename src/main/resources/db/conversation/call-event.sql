@@ -4,7 +4,10 @@
 -- moves), OUTBOUND for a business-initiated one (the window is left as it is).
 -- $6 is the call event's key (call id, event or status): a redelivery writes nothing at all.
 -- Parameters: $1 wa_id, $2 display_name (null keeps the stored one), $3 phone_number, $4 phone_number_id,
--- $5 Meta timestamp, $6 key, $7 content, $8 metadata (JSON text), $9 direction.
+-- $5 Meta timestamp, $6 key, $7 content, $8 metadata (JSON text), $9 direction, $10 user_id (BSUID), $11
+-- parent_user_id, $12 username (null keeps the stored ones).
+-- BSUID (V12): as in inbound-message.sql, $1 and $3 are the key gateway_customer_identity resolved for the customer
+-- (the phone when known, else the BSUID) in the same transaction, under its lock, when the event names a BSUID.
 -- Events: whatsapp.customer.updated when the customer is new or their name changed, then the message's
 -- whatsapp.message.received (INBOUND) or whatsapp.message.sent (OUTBOUND), appended by this statement.
 -- Deleted conversations and erased customers: as in inbound-message.sql, the event is answered as stored before.
@@ -17,10 +20,13 @@ WITH known AS (
 ), before AS (
     SELECT display_name FROM customer_profiles WHERE wa_id = $1
 ), profile AS (
-    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at)
-    SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM known)
+    INSERT INTO customer_profiles AS cp (wa_id, display_name, updated_at, user_id, parent_user_id, username)
+    SELECT $1, $2, now(), $10, $11, $12 WHERE NOT EXISTS (SELECT 1 FROM known)
     ON CONFLICT (wa_id) DO UPDATE
-        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now()
+        SET display_name = COALESCE(EXCLUDED.display_name, cp.display_name), updated_at = now(),
+            user_id = COALESCE(EXCLUDED.user_id, cp.user_id),
+            parent_user_id = COALESCE(EXCLUDED.parent_user_id, cp.parent_user_id),
+            username = COALESCE(EXCLUDED.username, cp.username)
         WHERE cp.conversation_deleted_at IS NULL OR cp.conversation_deleted_at < $5
     RETURNING cp.id, cp AS row, cp.xmax = 0 AS created
 ), session AS (

@@ -112,24 +112,44 @@ public class ConversationWrites {
      * One call event of the webhook field {@code calls} (a call's connect or terminate, or a status of a
      * business-initiated call), stored as a message of type {@code call} in the customer's session.
      *
+     * @param phone the customer's phone; null when Meta withheld it (then {@code userId} names the customer)
+     * @param userId the customer's BSUID, null when Meta sent none
      * @param key the event's unique key (its wamid column): a redelivery stores nothing
      * @param direction INBOUND for a user-initiated call, OUTBOUND for a business-initiated one
      */
-    public record CallRow(String waId, String displayName, String phoneNumberId, Instant timestamp, String key,
-            String content, String metadataJson, MessageDirection direction) {
+    public record CallRow(String phone, String userId, String parentUserId, String username, String displayName,
+            String phoneNumberId, Instant timestamp, String key, String content, String metadataJson,
+            MessageDirection direction) {
     }
 
-    /** Stores a call event ({@code call-event.sql}) in its own transaction; true when stored, false when known. */
+    /**
+     * Stores a call event ({@code call-event.sql}) in its own transaction; true when stored, false when known. A
+     * customer named by a BSUID is resolved first, as for messages ({@code customer-identity.sql}: found by user_id,
+     * else by phone; linked or merged), so a call of a customer whose phone is withheld joins their timeline.
+     */
     public Uni<Boolean> insertCall(CallRow row) {
-        Tuple params = Tuple.tuple().addValue(row.waId()).addValue(row.displayName()).addValue(row.waId())
+        Uni<Boolean> stored;
+        if (row.userId() == null) {
+            stored = insertCall(pool, row, row.phone());
+        } else {
+            Tuple identity = Tuple.tuple().addValue(row.phone()).addValue(row.userId()).addValue(row.parentUserId())
+                    .addValue(row.username()).addValue(null).addValue(row.phoneNumberId());
+            stored = pool.withTransaction(tx -> tx.preparedQuery(customerIdentity).execute(identity)
+                    .chain(rows -> insertCall(tx, row, rows.iterator().next().getString("key"))));
+        }
+        return retryingConflicts(stored).invoke(done -> {
+            if (done) {
+                events.committed();
+            }
+        });
+    }
+
+    private Uni<Boolean> insertCall(SqlClient client, CallRow row, String key) {
+        Tuple params = Tuple.tuple().addValue(key).addValue(row.displayName()).addValue(key)
                 .addValue(row.phoneNumberId()).addValue(utc(row.timestamp())).addValue(row.key())
-                .addValue(row.content()).addValue(row.metadataJson()).addValue(row.direction().name());
-        return retryingConflicts(pool.preparedQuery(insertCall).execute(params).map(rows -> rows.iterator().hasNext()))
-                .invoke(stored -> {
-                    if (stored) {
-                        events.committed();
-                    }
-                });
+                .addValue(row.content()).addValue(row.metadataJson()).addValue(row.direction().name())
+                .addValue(row.userId()).addValue(row.parentUserId()).addValue(row.username());
+        return client.preparedQuery(insertCall).execute(params).map(rows -> rows.iterator().hasNext());
     }
 
     /** What became of an edit or revoke: applied to its original, applied before, or kept until it is stored. */

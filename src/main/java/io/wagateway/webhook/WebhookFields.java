@@ -172,7 +172,8 @@ public class WebhookFields {
         for (CallEvent call : calls.events()) {
             Routing routing = call.routing();
             if (routing.phoneNumberId() != null && signer.owns(routing.wabaId(), routing.phoneNumberId())
-                    && call.key().length() <= 512 && call.customer().length() <= 128) {
+                    && call.key().length() <= 512 && fits(call.customer()) && fits(call.userId())
+                    && fits(call.parentUserId()) && fits(call.username())) {
                 routed.add(call);
             } else {
                 unrouted++;
@@ -180,14 +181,19 @@ public class WebhookFields {
         }
         Uni<Integer> stored = Multi.createFrom().iterable(routed).onItem()
                 .transformToUniAndConcatenate(call -> conversations.insertCall(new ConversationWrites.CallRow(
-                        call.customer(), call.customerName(), call.routing().phoneNumberId(), call.timestamp(),
-                        call.key(), call.summary(), call.item().toString(),
-                        call.inbound() ? MessageDirection.INBOUND : MessageDirection.OUTBOUND)))
+                        call.customer(), call.userId(), call.parentUserId(), call.username(), call.customerName(),
+                        call.routing().phoneNumberId(), call.timestamp(), call.key(), call.summary(),
+                        call.item().toString(), call.inbound() ? MessageDirection.INBOUND : MessageDirection.OUTBOUND)))
                 .collect().asList().map(list -> (int) list.stream().filter(Boolean::booleanValue).count());
         if (unrouted == 0 && !routed.isEmpty()) {
             return stored.invoke(() -> metrics.field(change.field(), true));
         }
         return stored.chain(count -> keepRaw(change, RawWebhookEvents.UNROUTED).map(kept -> count + kept));
+    }
+
+    /** A customer key the profile and session columns take (absent is fine: the other key names the customer). */
+    private static boolean fits(String key) {
+        return key == null || key.length() <= 128;
     }
 
     private Uni<Integer> keepRaw(Change change, String reason) {

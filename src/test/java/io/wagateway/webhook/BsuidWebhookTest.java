@@ -326,4 +326,72 @@ class BsuidWebhookTest {
         assertThat(customers(phone, bsuid)).hasSize(1);
         assertThat(messagesIn(session)).isEqualTo(3);
     }
+
+    /**
+     * A {@code calls} change as Meta sends it with BSUIDs: the customer named by {@code from_user_id} (a user's
+     * call) or {@code to_user_id} / {@code recipient_user_id} (the business's call and its status), the phone
+     * empty when withheld, and {@code contacts[]} with {@code user_id} and {@code profile.username}.
+     */
+    static byte[] call(String phone, String bsuid, String callId, boolean userInitiated, long timestamp) {
+        String number = phone == null ? "" : phone;
+        String contact = "{\"profile\":{\"name\":\"Ada\",\"username\":\"ada.calls\"},\"wa_id\":\"" + number
+                + "\",\"user_id\":\"" + bsuid + "\"}";
+        String side = userInitiated ? "\"from\":\"" + number + "\",\"from_user_id\":\"" + bsuid
+                + "\",\"to\":\"15557654321\""
+                : "\"from\":\"15557654321\",\"to\":\"" + number + "\",\"to_user_id\":\""
+                        + bsuid + "\"";
+        String calls = "{\"id\":\"" + callId + "\"," + side + ",\"event\":\"connect\",\"timestamp\":\"" + timestamp
+                + "\",\"direction\":\"" + (userInitiated ? "USER_INITIATED" : "BUSINESS_INITIATED") + "\"}";
+        String statuses = userInitiated ? ""
+                : ",\"statuses\":[{\"id\":\"" + callId + "\",\"timestamp\":\""
+                        + timestamp + "\",\"type\":\"call\",\"status\":\"RINGING\",\"recipient_id\":\"" + number
+                        + "\",\"recipient_user_id\":\"" + bsuid + "\"}]";
+        return envelope("calls", "\"contacts\":[" + contact + "],\"calls\":[" + calls + "]" + statuses);
+    }
+
+    static List<Map<String, Object>> callsOf(String bsuid) {
+        return Sql.rows("select m.message_id, m.direction::text as direction, s.phone_number from whatsapp_messages m "
+                + "join whatsapp_sessions s on s.id = m.session_id join customer_profiles c "
+                + "on c.id = s.customer_profile_id where c.user_id = ? and m.message_type = 'call' "
+                + "order by m.message_id", bsuid);
+    }
+
+    @Test
+    void callsOfACustomerWhosePhoneIsWithheldJoinTheirTimeline() {
+        String bsuid = uniqueBsuid();
+        String incoming = "wacid." + UUID.randomUUID();
+        byte[] connect = call(null, bsuid, incoming, true, now() - 30);
+        post(connect);
+        post(connect);
+        List<Map<String, Object>> customers = customers("-", bsuid);
+        assertThat(customers).singleElement().satisfies(c -> assertThat(c).containsEntry("wa_id", bsuid)
+                .containsEntry("user_id", bsuid).containsEntry("username", "ada.calls"));
+        assertThat(callsOf(bsuid)).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("message_id", "call:" + incoming + ":connect").containsEntry("direction", "INBOUND")
+                .containsEntry("phone_number", bsuid));
+
+        // a message of the same customer, and the business calling them back (call and status named by BSUID)
+        post(message(null, bsuid, null, uniqueWamid(), now() - 20));
+        String outgoing = "wacid." + UUID.randomUUID();
+        post(call(null, bsuid, outgoing, false, now() - 10));
+        Object session = sessions("-", bsuid).get(0).get("id");
+        assertThat(sessions("-", bsuid)).hasSize(1);
+        assertThat(messagesIn(session)).isEqualTo(4);
+        assertThat(callsOf(bsuid)).extracting(c -> c.get("message_id") + " " + c.get("direction")).containsExactly(
+                "call:" + incoming + ":connect INBOUND", "call:" + outgoing + ":connect OUTBOUND",
+                "call:" + outgoing + ":status:ringing OUTBOUND");
+        assertThat(Sql.count("select count(*) from gateway_events where subject = ?::uuid "
+                + "and data->>'messageType' = 'call'", session.toString())).isEqualTo(3);
+
+        // once the phone is known, the same customer and session take it, calls and all
+        String phone = uniqueSenderPrefix() + "7";
+        post(call(phone, bsuid, "wacid." + UUID.randomUUID(), true, now()));
+        assertThat(customers(phone, bsuid)).singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("wa_id", phone).containsEntry("user_id", bsuid));
+        assertThat(sessions(phone, bsuid)).singleElement().satisfies(s -> assertThat(s)
+                .containsEntry("id", session).containsEntry("phone_number", phone));
+        assertThat(callsOf(bsuid)).hasSize(4);
+        assertThat(Sql.count("select count(*) from whatsapp_webhook_events where payload::text like ?",
+                "%" + bsuid + "%")).as("nothing kept raw").isZero();
+    }
 }

@@ -86,6 +86,52 @@ class FieldParsersTest {
     }
 
     @Test
+    void callsNameTheirCustomerByBsuidWhenThePhoneIsWithheld() {
+        CallParser.Calls calls = CallParser.parse("102290129340398", json("""
+                {"messaging_product": "whatsapp",
+                 "metadata": {"display_phone_number": "16505553602", "phone_number_id": "106540352242922"},
+                 "contacts": [{"profile": {"name": "Pablo", "username": "pablo.m"}, "wa_id": "",
+                               "user_id": "US.13491208655302741918", "parent_user_id": "US.ENT.1181579921"}],
+                 "calls": [
+                   {"id": "wacid.A", "to": "16505553602", "from": "", "from_user_id": "US.13491208655302741918",
+                    "event": "connect", "timestamp": "1764759600", "direction": "USER_INITIATED"},
+                   {"id": "wacid.B", "from": "16505553602", "to": "13175551400", "to_user_id": "US.2",
+                    "to_parent_user_id": "US.ENT.2", "event": "connect", "timestamp": "1764759601",
+                    "direction": "BUSINESS_INITIATED"},
+                   {"id": "wacid.C", "from": "", "to": "16505553602", "event": "connect",
+                    "direction": "USER_INITIATED"}],
+                 "statuses": [{"id": "wacid.B", "timestamp": "1764759602", "type": "call", "status": "RINGING",
+                   "recipient_id": "", "recipient_user_id": "US.2", "parent_recipient_user_id": "US.ENT.2"}]}"""),
+                ARRIVAL);
+        List<CallEvent> events = calls.events();
+        assertThat(events).extracting(CallEvent::key).containsExactly("call:wacid.A:connect", "call:wacid.B:connect",
+                "call:wacid.C:connect", "call:wacid.B:status:ringing");
+        assertThat(events.get(0)).satisfies(e -> {
+            assertThat(e.customer()).isNull();
+            assertThat(e.userId()).isEqualTo("US.13491208655302741918");
+            assertThat(e.parentUserId()).isEqualTo("US.ENT.1181579921");
+            assertThat(e.username()).isEqualTo("pablo.m");
+            assertThat(e.customerName()).isEqualTo("Pablo");
+            assertThat(e.inbound()).isTrue();
+        });
+        assertThat(events.get(1)).satisfies(e -> {
+            assertThat(e.customer()).isEqualTo("13175551400");
+            assertThat(e.userId()).isEqualTo("US.2");
+            assertThat(e.parentUserId()).isEqualTo("US.ENT.2");
+            assertThat(e.customerName()).as("the contact is another customer").isNull();
+            assertThat(e.inbound()).isFalse();
+        });
+        // naming no one itself, a call is the one contact's
+        assertThat(events.get(2).userId()).isEqualTo("US.13491208655302741918");
+        assertThat(events.get(3)).satisfies(e -> {
+            assertThat(e.customer()).isNull();
+            assertThat(e.userId()).isEqualTo("US.2");
+            assertThat(e.parentUserId()).isEqualTo("US.ENT.2");
+        });
+        assertThat(calls.unreadable()).isZero();
+    }
+
+    @Test
     void callsGiveOneEventPerCallEventAndStatusWithItsDirection() {
         CallParser.Calls calls = CallParser.parse("102290129340398", json("""
                 {"messaging_product": "whatsapp",

@@ -12,6 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * terminate, timestamp, direction USER_INITIATED / BUSINESS_INITIATED, and on terminate status, start_time, end_time,
  * duration) and {@code statuses[]} of business-initiated calls (id, status, recipient_id, timestamp). Apart from
  * {@link DeliveryParser}: the messages parser stays as it is.
+ *
+ * <p>
+ * Business-scoped user ids (BSUID, 2026): a call names its customer by {@code from_user_id} (user-initiated) or
+ * {@code to_user_id} (business-initiated), a call status by {@code recipient_user_id}, each with its parent id
+ * beside it, and {@code contacts[]} carries {@code user_id} and {@code profile.username}, as in messages webhooks.
+ * The phone ({@code from}, {@code to}, {@code recipient_id}) may then be empty or missing: the event is still the
+ * customer's, found by its BSUID.
  */
 public final class CallParser {
 
@@ -42,8 +49,12 @@ public final class CallParser {
                 direction = nonEmpty(DeliveryParser.text(call, "call_direction"));
             }
             boolean inbound = direction != null ? !direction.toUpperCase(Locale.ROOT).startsWith("BUSINESS")
-                    : business == null || !business.equals(digits(from));
-            String customer = phone(inbound ? from : to);
+                    : business == null ? nonEmpty(DeliveryParser.text(call, "to_user_id")) == null
+                            : !business.equals(digits(from));
+            String side = inbound ? "from" : "to";
+            Customer customer = customer(contacts, phone(inbound ? from : to),
+                    nonEmpty(DeliveryParser.text(call, side + "_user_id")),
+                    nonEmpty(DeliveryParser.text(call, side + "_parent_user_id")));
             if (id == null || customer == null) {
                 unreadable++;
                 continue;
@@ -52,31 +63,62 @@ public final class CallParser {
             JsonNode duration = call.path("duration");
             Long seconds = duration.canConvertToLong() || duration.isTextual() ? parseLong(duration.asText()) : null;
             String kind = event == null ? "event" : event.toLowerCase(Locale.ROOT);
-            events.add(new CallEvent(routing, id, customer, name(contacts, customer), "call:" + id + ":" + kind, event,
-                    status, seconds, inbound, time(call, fallback), call));
+            events.add(new CallEvent(routing, id, customer.phone(), customer.userId(), customer.parentUserId(),
+                    customer.username(), customer.name(), "call:" + id + ":" + kind, event, status, seconds, inbound,
+                    time(call, fallback), call));
         }
         for (JsonNode status : value.path("statuses")) {
             String id = nonEmpty(DeliveryParser.text(status, "id"));
             String state = nonEmpty(DeliveryParser.text(status, "status"));
-            String customer = phone(nonEmpty(DeliveryParser.text(status, "recipient_id")));
+            String parent = nonEmpty(DeliveryParser.text(status, "recipient_parent_user_id"));
+            Customer customer = customer(contacts, phone(nonEmpty(DeliveryParser.text(status, "recipient_id"))),
+                    nonEmpty(DeliveryParser.text(status, "recipient_user_id")),
+                    parent != null ? parent : nonEmpty(DeliveryParser.text(status, "parent_recipient_user_id")));
             if (id == null || customer == null || state == null) {
                 unreadable++;
                 continue;
             }
-            events.add(new CallEvent(routing, id, customer, name(contacts, customer),
-                    "call:" + id + ":status:" + state.toLowerCase(Locale.ROOT), "status", state, null, false,
-                    time(status, fallback), status));
+            events.add(new CallEvent(routing, id, customer.phone(), customer.userId(), customer.parentUserId(),
+                    customer.username(), customer.name(), "call:" + id + ":status:" + state.toLowerCase(Locale.ROOT),
+                    "status", state, null, false, time(status, fallback), status));
         }
         return new Calls(events, unreadable);
     }
 
-    private static String name(JsonNode contacts, String waId) {
-        for (JsonNode contact : contacts) {
-            if (waId.equals(DeliveryParser.text(contact, "wa_id"))) {
-                return nonEmpty(DeliveryParser.text(contact.path("profile"), "name"));
+    /** Who a call event is about: a phone, a BSUID or both, with what {@code contacts[]} says of them. */
+    private record Customer(String phone, String userId, String parentUserId, String username, String name) {
+    }
+
+    /**
+     * The customer of a call event: its phone and BSUID, completed from the matching contact (by wa_id, else by
+     * user_id; the only contact when the event names neither); null when nothing names a customer.
+     */
+    private static Customer customer(JsonNode contacts, String phone, String userId, String parentUserId) {
+        JsonNode contact = null;
+        for (JsonNode candidate : contacts) {
+            String waId = nonEmpty(DeliveryParser.text(candidate, "wa_id"));
+            String contactUser = nonEmpty(DeliveryParser.text(candidate, "user_id"));
+            if (phone != null && phone.equals(waId) || userId != null && userId.equals(contactUser)) {
+                contact = candidate;
+                break;
             }
         }
-        return null;
+        if (contact == null && phone == null && userId == null && contacts.size() == 1) {
+            contact = contacts.get(0);
+        }
+        JsonNode profile = contact == null ? null : contact.path("profile");
+        if (contact != null) {
+            phone = phone != null ? phone : phone(nonEmpty(DeliveryParser.text(contact, "wa_id")));
+            userId = userId != null ? userId : nonEmpty(DeliveryParser.text(contact, "user_id"));
+            parentUserId = parentUserId != null ? parentUserId
+                    : nonEmpty(DeliveryParser.text(contact, "parent_user_id"));
+        }
+        if (phone == null && userId == null) {
+            return null;
+        }
+        String username = profile == null ? null : nonEmpty(DeliveryParser.text(profile, "username"));
+        String name = profile == null ? null : nonEmpty(DeliveryParser.text(profile, "name"));
+        return new Customer(phone, userId, parentUserId, username, name);
     }
 
     private static Instant time(JsonNode item, Instant fallback) {
