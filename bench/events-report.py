@@ -39,6 +39,11 @@ def main():
                    # CPU of the phase and of draining its backlog, per acknowledged delivery
                    "svc_cpu_us_per_delivery": round((svc[2] - svc[0]) * 1e6 / ok, 1) if ok else None,
                    "pg_cpu_us_per_delivery": round((pg[2] - pg[0]) * 1e6 / ok, 1) if ok else None,
+                   # the subscriber (the bench's receiver) shares the two cores: its CPU is part of the price here
+                   "receiver_cpu_us_per_delivery": (round((r["receiver_cpu_s"][1] - r["receiver_cpu_s"][0]) * 1e6 / ok, 1)
+                                                    if ok and "receiver_cpu_s" in r else None),
+                   "loadgen_cpu_us_per_delivery": (round(w["loadgen_cpu_s"] * 1e6 / ok, 1)
+                                                   if ok and w.get("loadgen_cpu_s") is not None else None),
                    "events_sent_per_s": round((ev[1] - ev[0]) / w["seconds"], 1),
                    "events_total": ev[2] - ev[0], "backlog_at_end": r["backlog_at_end"], "drain_s": r["drain_s"],
                    "load": r.get("load")})
@@ -53,6 +58,9 @@ def main():
                               "svc_cpu_us_on": mean("on", "svc_cpu_us_per_delivery"),
                               "pg_cpu_us_off": mean("off", "pg_cpu_us_per_delivery"),
                               "pg_cpu_us_on": mean("on", "pg_cpu_us_per_delivery"),
+                              "receiver_cpu_us_on": mean("on", "receiver_cpu_us_per_delivery"),
+                              "loadgen_cpu_us_off": mean("off", "loadgen_cpu_us_per_delivery"),
+                              "loadgen_cpu_us_on": mean("on", "loadgen_cpu_us_per_delivery"),
                               "events_sent_per_s_on": mean("on", "events_sent_per_s"),
                               "backlog_at_end_on": mean("on", "backlog_at_end"), "drain_s_on": mean("on", "drain_s")}
 
@@ -101,10 +109,12 @@ def main():
             json.dump(res, f, indent=1)
 
     print(f"\nEvent feed ({meta.get('date')}, commit {meta.get('git_commit')}, load {meta.get('load_before')} -> {meta.get('load_after')})")
-    print("c    without/s  with/s  ratio  svc µs/deliv off->on  PG µs/deliv off->on  events/s  backlog  drain s")
+    print("c    without/s  with/s  ratio  svc µs/deliv off->on  PG µs/deliv off->on  receiver µs  wrk µs off->on  events/s  backlog  drain s")
     for c, s in summary_ab.items():
         print(f"{c:<4} {s['off_per_s']:>9} {s['on_per_s']:>7} {s['ratio']:>6}  {s['svc_cpu_us_off']:>8} -> {s['svc_cpu_us_on']:<8}"
-              f"  {s['pg_cpu_us_off']:>7} -> {s['pg_cpu_us_on']:<8}  {s['events_sent_per_s_on']:>8} {s['backlog_at_end_on']:>8} {s['drain_s_on']:>7}")
+              f"  {s['pg_cpu_us_off']:>7} -> {s['pg_cpu_us_on']:<8}  {s['receiver_cpu_us_on']!s:>11}"
+              f"  {s['loadgen_cpu_us_off']!s:>6} -> {s['loadgen_cpu_us_on']!s:<6}"
+              f"  {s['events_sent_per_s_on']:>8} {s['backlog_at_end_on']:>8} {s['drain_s_on']:>7}")
     print(f"latency at {latency['rate']}/s: 200 -> event p50 {latency['event_p50_ms']} ms, p90 {latency['event_p90_ms']}, "
           f"p99 {latency['event_p99_ms']}, max {latency['event_max_ms']} (min {latency['event_min_ms']}); "
           f"acked {latency['acked']}, missing {latency['missing']}, duplicates {latency['duplicates']}")

@@ -151,12 +151,12 @@ for c in $LEVELS; do
   for r in $(seq 1 "$ROUNDS"); do
     for state in off on; do
       api PATCH "/subscriptions/$SUB_AB" "{\"isActive\":$([ $state = on ] && echo true || echo false)}" >/dev/null
-      a0=$(accepted /ab); cpu0=$(cpu_s "$SERVICE_PID"); pg0=$(pg_cpu_s)
+      a0=$(accepted /ab); cpu0=$(cpu_s "$SERVICE_PID"); pg0=$(pg_cpu_s); rc0=$(cpu_s "$RECEIVER_PID")
       wrk_closed "$c" "ab$c$state$r" "$SECS" "$URL" "$OUT/ab-c$c-$state$r.json" "$OUT/acked-ab.txt"
       left=$(backlog); cpu1=$(cpu_s "$SERVICE_PID"); pg1=$(pg_cpu_s); a1=$(accepted /ab)
       drain=$(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}")
-      cpu2=$(cpu_s "$SERVICE_PID"); pg2=$(pg_cpu_s); a2=$(accepted /ab)
-      echo "{\"c\":$c,\"state\":\"$state\",\"round\":$r,\"file\":\"ab-c$c-$state$r.json\",\"svc_cpu_s\":[$cpu0,$cpu1,$cpu2],\"pg_cpu_s\":[$pg0,$pg1,$pg2],\"events_accepted\":[$a0,$a1,$a2],\"backlog_at_end\":$left,\"drain_s\":$drain,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" >>"$OUT/ab.jsonl"
+      cpu2=$(cpu_s "$SERVICE_PID"); pg2=$(pg_cpu_s); a2=$(accepted /ab); rc2=$(cpu_s "$RECEIVER_PID")
+      echo "{\"c\":$c,\"state\":\"$state\",\"round\":$r,\"file\":\"ab-c$c-$state$r.json\",\"svc_cpu_s\":[$cpu0,$cpu1,$cpu2],\"pg_cpu_s\":[$pg0,$pg1,$pg2],\"receiver_cpu_s\":[$rc0,$rc2],\"events_accepted\":[$a0,$a1,$a2],\"backlog_at_end\":$left,\"drain_s\":$drain,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" >>"$OUT/ab.jsonl"
       log "  c=$c $state round $r: backlog at the end $left, drained after $drain s"
     done
   done

@@ -39,6 +39,13 @@ final class CursorLane {
     private static final int ADVANCE_BATCH = 1000;
     /** Wait before a failed read or hand-over is tried again. */
     private static final long RETRY_MILLIS = 1000;
+    /**
+     * Least time between two cursor statements of a lane, unless a full batch waits. Each one is a commit (a WAL
+     * flush); under load the deliveries answered meanwhile share one instead of a commit every few events. The
+     * price: after a crash the next holder sends up to this long's deliveries again (at least once, same
+     * webhook-id), and the attempt log shows them this much later. Sending itself never waits for it.
+     */
+    static final long ADVANCE_PAUSE_MILLIS = 50;
 
     /** What the lane needs from the dispatcher. */
     interface Host {
@@ -92,6 +99,10 @@ final class CursorLane {
     /** Events may wait after readTo. */
     private boolean more = true;
     private boolean advancing;
+    /** A paced cursor statement is scheduled. */
+    private boolean advanceScheduled;
+    /** When the last cursor statement started (System.nanoTime). */
+    private long lastAdvance = System.nanoTime() - ADVANCE_PAUSE_MILLIS * 1_000_000;
     private final ArrayDeque<Item> ready = new ArrayDeque<>();
     private final Map<UUID, Session> sessions = new HashMap<>();
     private final TreeSet<Long> open = new TreeSet<>();
@@ -127,6 +138,32 @@ final class CursorLane {
             sessions.clear();
             handovers.clear();
         }
+    }
+
+    /**
+     * Stops at shutdown like {@link #close()}, after one last cursor statement for what was delivered since the last
+     * one (so the next holder does not send it again); completes when that statement did, failed or was not needed.
+     */
+    Uni<Void> closeAfterFlush() {
+        List<Deliveries.FirstAttempt> logging;
+        long to;
+        synchronized (this) {
+            if (closed) {
+                return Uni.createFrom().voidItem();
+            }
+            to = open.isEmpty() ? readTo : open.first() - 1;
+            logging = new ArrayList<>(delivered);
+            delivered.clear();
+            close();
+            if (logging.isEmpty() && to <= cursor) {
+                return Uni.createFrom().voidItem();
+            }
+        }
+        // may run beside a statement in flight: each logs its own attempts, and the cursor only moves forward
+        return deliveries.advance(subscriptionId, dispatcher, to, logging).replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.debugf("Cursor of subscription %s not moved at shutdown: %s",
+                        subscriptionId, failure.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** Starts what can start: a hand-over or a read, the sends that fit, the cursor statement. */
@@ -311,10 +348,14 @@ final class CursorLane {
         });
     }
 
-    /** Logs the 2xx attempts and moves the cursor, one statement at a time. */
+    /**
+     * Logs the 2xx attempts and moves the cursor, one statement at a time and at most one per
+     * {@link #ADVANCE_PAUSE_MILLIS} unless a full batch waits.
+     */
     private void advance() {
         List<Deliveries.FirstAttempt> logging;
         long to;
+        long pause;
         synchronized (this) {
             if (closed || advancing) {
                 return;
@@ -323,10 +364,30 @@ final class CursorLane {
             if (delivered.isEmpty() && to <= cursor) {
                 return;
             }
-            advancing = true;
-            int n = Math.min(delivered.size(), ADVANCE_BATCH);
-            logging = new ArrayList<>(delivered.subList(0, n));
-            delivered.subList(0, n).clear();
+            long now = System.nanoTime();
+            pause = (lastAdvance + ADVANCE_PAUSE_MILLIS * 1_000_000 - now) / 1_000_000;
+            if (pause > 0 && delivered.size() < ADVANCE_BATCH) {
+                if (advanceScheduled) {
+                    return;
+                }
+                advanceScheduled = true;
+                logging = null;
+            } else {
+                advancing = true;
+                lastAdvance = now;
+                int n = Math.min(delivered.size(), ADVANCE_BATCH);
+                logging = new ArrayList<>(delivered.subList(0, n));
+                delivered.subList(0, n).clear();
+            }
+        }
+        if (logging == null) {
+            host.later(Math.max(1, pause), () -> {
+                synchronized (this) {
+                    advanceScheduled = false;
+                }
+                advance();
+            });
+            return;
         }
         long target = to;
         deliveries.advance(subscriptionId, dispatcher, target, logging).subscribe().with(held -> {

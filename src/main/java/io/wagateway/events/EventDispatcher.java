@@ -153,8 +153,16 @@ public class EventDispatcher {
             vertx.cancelTimer(retentionTimer);
             vertx.cancelTimer(backlogTimer);
             vertx.cancelTimer(cursorTimer);
-            lanes.values().forEach(CursorLane::close);
+            List<Uni<Void>> flushes = lanes.values().stream().map(CursorLane::closeAfterFlush).toList();
             lanes.clear();
+            if (!flushes.isEmpty()) {
+                try {
+                    Uni.join().all(flushes).andCollectFailures().await().atMost(Duration.ofSeconds(3));
+                } catch (RuntimeException e) {
+                    LOG.debugf("Cursors not moved at shutdown (their last deliveries are sent again): %s",
+                            e.getMessage());
+                }
+            }
             // another replica goes on from the cursors at once, not after the lease (events after them are sent again)
             try {
                 deliveries.releaseCursors(dispatcherId).await().atMost(Duration.ofSeconds(5));
