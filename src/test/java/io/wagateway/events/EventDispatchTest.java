@@ -395,6 +395,38 @@ class EventDispatchTest {
     }
 
     @Test
+    void anEventDeletedBeforeItsHandOverIsLeftOutAndTheOthersAreQueued() {
+        // the subscription's url is never called: its number's events are appended by hand below, numbered by the
+        // sequencer, and handed over directly (as a lane does after a failed first attempt)
+        String phone = EventLogTest.newPhoneNumberId();
+        String subscription = subscribe("http://127.0.0.1:9/unused", EventLogTest.newPhoneNumberId());
+        UUID id = UUID.fromString(subscription);
+        UUID session = UUID.randomUUID();
+        append(phone, session, "kept");
+        append(phone, session, "erased");
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                "select count(*) from gateway_events where phone_number_id = ? and id is not null", phone) == 2);
+        long kept = Sql.count("select min(id) from gateway_events where phone_number_id = ?", phone);
+        long erased = Sql.count("select max(id) from gateway_events where phone_number_id = ?", phone);
+        // an erasure (or retention, or a session's deletion) removes an event the lane has read and not handed over
+        Sql.update("delete from gateway_events where id = ?", erased);
+
+        long parked = deliveries.handOver(id, List.of(
+                new Deliveries.Handover(kept, session, Instant.now().plusSeconds(3600), 503, null, 5),
+                Deliveries.Handover.untried(erased, session))).await().atMost(WAIT);
+
+        assertThat(parked).isEqualTo(1);
+        assertThat(Sql.rows("select event_id, state from gateway_event_deliveries where subscription_id = ?::uuid",
+                subscription)).singleElement().satisfies(row -> assertThat(row).containsEntry("event_id", kept)
+                        .containsEntry("state", "pending"));
+        // handed over again (a retried hand-over): nothing doubles, and it still does not fail
+        assertThat(deliveries.handOver(id, List.of(Deliveries.Handover.untried(erased, session))).await()
+                .atMost(WAIT)).isZero();
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .delete("/api/v1/subscriptions/" + subscription).then().statusCode(204);
+    }
+
+    @Test
     void aReactivatedSubscriptionGoesOnWithTheEventsNumberedFromThenOn() throws Exception {
         String phone = EventLogTest.newPhoneNumberId();
         UUID session = UUID.randomUUID();
