@@ -69,11 +69,16 @@ def main():
         })
     half = load(f"{out}/halfrate.json")
     shalf = load(f"{out}/statuses-halfrate.json")
+    mhalf = load(f"{out}/messages-halfrate.json") if os.path.exists(f"{out}/messages-halfrate.json") else None
     verify = load(f"{out}/verify.json")
     summary = {"meta": meta, "levels": levels,
                "statuses_halfrate": {"target_per_s": shalf.get("target_rate"), "deliveries_per_s": shalf["throughput"],
                                      "p50_ms": shalf["latency_ms"]["p50"], "p99_ms": shalf["latency_ms"]["p99"],
                                      "max_ms": shalf["latency_ms"]["max"], "codes": shalf["codes"]},
+               "messages_halfrate": None if mhalf is None else {
+                   "target_per_s": mhalf.get("target_rate"), "deliveries_per_s": mhalf["throughput"],
+                   "p50_ms": mhalf["latency_ms"]["p50"], "p99_ms": mhalf["latency_ms"]["p99"],
+                   "max_ms": mhalf["latency_ms"]["max"], "codes": mhalf["codes"]},
                "halfrate": {"target_actions_per_s": half.get("target_rate"), "deliveries_per_s": half["throughput"],
                             "p50_ms": half["latency_ms"]["p50"], "p99_ms": half["latency_ms"]["p99"],
                             "max_ms": half["latency_ms"]["max"], "codes": half["codes"]},
@@ -100,6 +105,10 @@ def main():
     sh = summary["statuses_halfrate"]
     print(f"open loop, statuses mix: {sh['deliveries_per_s']} deliveries/s, p50 {sh['p50_ms']:.2f} ms, "
           f"p99 {sh['p99_ms']:.2f} ms, codes {sh['codes']}")
+    mh = summary["messages_halfrate"]
+    if mh:
+        print(f"open loop, messages only at the same rate (control): {mh['deliveries_per_s']} deliveries/s, "
+              f"p50 {mh['p50_ms']:.2f} ms, p99 {mh['p99_ms']:.2f} ms, codes {mh['codes']}")
     h = summary["halfrate"]
     print(f"open loop, real traffic: {h['deliveries_per_s']} deliveries/s, p50 {h['p50_ms']:.2f} ms, p99 {h['p99_ms']:.2f} ms, "
           f"codes {h['codes']}")

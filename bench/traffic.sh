@@ -20,6 +20,7 @@ usage: bench/traffic.sh [options]
   --count N            messages-only deliveries per level (default 20000)
   --turns N            conversation turns per level in the mix (4 deliveries and 1 send each; default 5000)
   --warmup N           warm-up deliveries (default 30000)
+  --warmup-turns N     warm-up conversation turns, so that the send path is compiled (default 8000)
   --rate-seconds S     open-loop mix at half the best mix rate for about S seconds (default 20)
   --pgbench-seconds S  each pgbench run (default 15)
   --label NAME         a name for this run in the results (default: the git commit)
@@ -29,7 +30,7 @@ usage: bench/traffic.sh [options]
 USAGE
 }
 
-LEVELS="8 32 128"; COUNT=20000; TURNS=5000; WARMUP=30000; RATE_SECONDS=20; PGBENCH_SECONDS=15; PORT=18080
+LEVELS="8 32 128"; COUNT=20000; TURNS=5000; WARMUP=30000; WARMUP_TURNS=8000; RATE_SECONDS=20; PGBENCH_SECONDS=15; PORT=18080
 SKIP_BUILD=0; RESULTS=1; LABEL=""; JVM_OPTS=${BENCH_JVM_OPTS-$IMAGE_JVM_OPTS}
 while (($#)); do
   case "$1" in
@@ -38,6 +39,7 @@ while (($#)); do
     --count) COUNT=$2; shift ;;
     --turns) TURNS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
+    --warmup-turns) WARMUP_TURNS=$2; shift ;;
     --rate-seconds) RATE_SECONDS=$2; shift ;;
     --pgbench-seconds) PGBENCH_SECONDS=$2; shift ;;
     --label) LABEL=$2; shift ;;
@@ -138,8 +140,10 @@ log "warm-up: $WARMUP deliveries at concurrency 32"
 loadgen closed "${LG[@]}" --acked "$OUT/acked-warm.txt" --phase warmup --concurrency 32 --count "$WARMUP" \
   --out "$OUT/warmup.json"
 cat "$OUT/acked-warm.txt" >>"$OUT/acked.txt"
-log "warm-up of the mix: 1000 turns at concurrency 32"
-loadgen traffic "${LG[@]}" --phase twarm --concurrency 32 --turns 1000 --graph-port "$GRAPH_PORT" \
+# long enough for the JIT: with 1,000 turns a third of a core was still compiling the send path (Hibernate, the REST
+# client) during the measured real-traffic phase
+log "warm-up of the mix: $WARMUP_TURNS turns at concurrency 32"
+loadgen traffic "${LG[@]}" --phase twarm --concurrency 32 --turns "$WARMUP_TURNS" --graph-port "$GRAPH_PORT" \
   --admin-url "http://127.0.0.1:$PORT/api/v1/messages" --admin-key "$BENCH_ADMIN_KEY" --expect "$OUT/expect-warm.txt" \
   --out "$OUT/traffic-warm.json"
 cat "$OUT/expect-warm.txt" >>"$OUT/expect.txt"
@@ -173,6 +177,11 @@ HALF=$(python3 -c "print(round($BEST / 2))")
 log "open loop: the statuses mix at $HALF deliveries/s (half of the best $BEST/s) for $RATE_SECONDS s"
 measure statuses-half 0 rate "${LG[@]}" --phase shalf --rate "$HALF" --duration "$RATE_SECONDS" \
   --acked-in "$OUT/acked-warm.txt" --status-acked "$OUT/status-acked.txt" --out "$OUT/statuses-halfrate.json"
+# the control: messages only at the same rate, with the same load generator, so the two tails compare
+log "open loop: messages only at the same $HALF deliveries/s for $RATE_SECONDS s (the control)"
+measure messages-half 0 rate "${LG[@]}" --phase mhalf --rate "$HALF" --duration "$RATE_SECONDS" \
+  --acked "$OUT/acked-mhalf.txt" --out "$OUT/messages-halfrate.json"
+cat "$OUT/acked-mhalf.txt" >>"$OUT/acked.txt"
 BEST=$(python3 -c "import json,sys; print(max(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/mix-c*.json)
 HALF=$(python3 -c "print(round($BEST / 2))")
 # actions per second: 4 deliveries and 1 send per turn
