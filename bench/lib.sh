@@ -186,10 +186,11 @@ loadgen() {
   java -Xms256m -Xmx512m -XX:+UseParallelGC -jar "$LOADGEN_JAR" "$mode" --self-warmup "${LOADGEN_SELF_WARMUP:-2000}" "$@"
 }
 
-# prepare_bodies PHASE COUNT FILE: COUNT signed text deliveries for wrk, signed before any clock starts
+# prepare_bodies PHASE COUNT FILE [--acked-in STORED]: COUNT signed text deliveries for wrk (with --acked-in, the
+# statuses mix: 1 new message : 3 statuses of the stored wamids), signed before any clock starts
 prepare_bodies() {
   java -jar "$LOADGEN_JAR" prepare --secret "$BENCH_SECRET" --run-id "$RUN_ID" --phase "$1" --count "$2" --out "$3" \
-    || die "preparing deliveries failed"
+    "${@:4}" || die "preparing deliveries failed"
 }
 
 # wrk_closed C PHASE SECONDS URL OUT_JSON ACKED_FILE: pre-signed deliveries (signed by the load generator's
@@ -216,11 +217,13 @@ PY
   python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(f\"{r['phase']} c={r['concurrency']} (wrk): {r['requests']} req, {r['ok']} ok, {r['throughput']} ok/s, p50 {r['latency_ms']['p50']:.2f} ms, p99 {r['latency_ms']['p99']:.2f} ms, codes {r['codes']}\")" "$out"
 }
 
-# wrk_rate RATE SECONDS URL OUT_JSON ACKED_FILE: open loop at RATE deliveries/s for SECONDS (after a 3 s lead-in at
-# the same rate), pre-signed deliveries, latency from each request's slot in the timetable (bench/wrk/rate.lua)
+# wrk_rate RATE SECONDS URL OUT_JSON ACKED_FILE [--acked-in STORED]: open loop at RATE deliveries/s for SECONDS
+# (after a 3 s lead-in at the same rate), pre-signed deliveries, latency from each request's slot in the timetable
+# (bench/wrk/rate.lua); with --acked-in the statuses mix, whose acknowledged statuses come as "wamid:status" lines
 wrk_rate() {
   local rate=$1 secs=$2 url=$3 out=$4 acked=$5 lead=3 bodies="${4%.json}.bodies.tsv"
-  prepare_bodies halfrate "$(python3 -c "import math; print(math.ceil($rate * ($secs + $lead) * 1.02) + 100)")" "$bodies"
+  prepare_bodies halfrate "$(python3 -c "import math; print(math.ceil($rate * ($secs + $lead) * 1.02) + 100)")" "$bodies" \
+    "${@:6}"
   WRK_OUT="$out" wrk -t 1 -c 256 -d "$((secs + lead + 2))s" --timeout 30s -s "$BENCH_DIR/wrk/rate.lua" "$url" \
     -- "$bodies" "$out.acked" "$rate" "$secs" "$lead" >"$out.txt" || die "wrk failed"
   cat "$out.acked".* >>"$acked"; rm -f "$out.acked".* "$bodies"

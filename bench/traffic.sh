@@ -73,6 +73,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 need_tools
+need_wrk
 need_server
 pg_find_postmaster
 ((SKIP_BUILD)) || build_service
@@ -175,13 +176,14 @@ done
 BEST=$(python3 -c "import json,sys; print(max(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/statuses-c*.json)
 HALF=$(python3 -c "print(round($BEST / 2))")
 log "open loop: the statuses mix at $HALF deliveries/s (half of the best $BEST/s) for $RATE_SECONDS s"
-measure statuses-half 0 rate "${LG[@]}" --phase shalf --rate "$HALF" --duration "$RATE_SECONDS" \
-  --acked-in "$OUT/acked-warm.txt" --status-acked "$OUT/status-acked.txt" --out "$OUT/statuses-halfrate.json"
-# the control: messages only at the same rate, with the same load generator, so the two tails compare
+# wrk (bench/wrk/rate.lua), as bench/run.sh's open loop: a load generator without a garbage collector of its own,
+# whose pauses would count as the service's latency; the statuses are those of the warm-up's messages
+wrk_rate "$HALF" "$RATE_SECONDS" "$URL" "$OUT/statuses-halfrate.json" "$OUT/acked-shalf.txt" --acked-in "$OUT/acked-warm.txt"
+grep ':' "$OUT/acked-shalf.txt" | tr ':' ',' >>"$OUT/status-acked.txt" || true
+grep -v ':' "$OUT/acked-shalf.txt" >>"$OUT/acked.txt" || true
+# the control: messages only at the same rate with the same tool, so that the two tails compare
 log "open loop: messages only at the same $HALF deliveries/s for $RATE_SECONDS s (the control)"
-measure messages-half 0 rate "${LG[@]}" --phase mhalf --rate "$HALF" --duration "$RATE_SECONDS" \
-  --acked "$OUT/acked-mhalf.txt" --out "$OUT/messages-halfrate.json"
-cat "$OUT/acked-mhalf.txt" >>"$OUT/acked.txt"
+wrk_rate "$HALF" "$RATE_SECONDS" "$URL" "$OUT/messages-halfrate.json" "$OUT/acked.txt"
 BEST=$(python3 -c "import json,sys; print(max(json.load(open(f))['throughput'] for f in sys.argv[1:]))" "$OUT"/mix-c*.json)
 HALF=$(python3 -c "print(round($BEST / 2))")
 # actions per second: 4 deliveries and 1 send per turn

@@ -497,10 +497,17 @@ public final class LoadGen {
         if (a.mode.equals("prepare")) { // pre-signed deliveries for wrk (bench/wrk/deliveries.lua): wamid TAB signature TAB body
             Payloads pp = new Payloads(a.req("secret"), a.req("run-id"), a.i("senders", 1000));
             String ph = a.s("phase", "wrk");
+            // --acked-in FILE: the statuses mix of mode mix instead (1 new message : 3 statuses of the stored wamids),
+            // each status's first column "wamid:status" (its X-Request-Id, which rate.lua writes back for its 200)
+            List<Item> items = new ArrayList<>();
+            if (a.m.containsKey("acked-in")) {
+                items = mix(pp, ph, Files.readAllLines(Path.of(a.req("acked-in"))), a.i("count", 0));
+            } else {
+                for (int i = 0; i < a.i("count", 0); i++) items.add(pp.text(ph, i));
+            }
             try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(a.req("out"))))) {
-                for (int i = 0; i < a.i("count", 0); i++) {
-                    Item it = pp.text(ph, i);
-                    w.print(it.wamid());
+                for (Item it : items) {
+                    w.print(it.status() == null ? it.wamid() : it.wamid() + ":" + it.status());
                     w.print('\t');
                     w.print(it.sig());
                     w.print('\t');
