@@ -2,7 +2,7 @@
 -- latest), only if above the row's rank; a failure keeps its errors. One statement, so the kept rows are consumed
 -- exactly when applied. The send path (after outbound-message.sql) and the send repair both run it.
 -- A forward move appends its whatsapp.message.status event. Runs after pg_advisory_xact_lock(hashtext(wamid)).
--- Parameter: $1 wamid. Its row count: 1 when the status moved.
+-- Parameter: $1 wamid. Its answer: one row, the status the message moved to, when it moved; none otherwise.
 WITH pending AS (
     DELETE FROM whatsapp_pending_statuses WHERE message_id = $1
     RETURNING status, status_rank, status_at, errors
@@ -15,7 +15,10 @@ WITH pending AS (
       FROM best
      WHERE m.message_id = $1 AND m.status_rank < best.status_rank
     RETURNING m.*
+), event AS (
+    INSERT INTO gateway_events (type, phone_number_id, subject, data)
+    SELECT 'whatsapp.message.status', COALESCE(m.phone_number_id, ''), m.session_id,
+           gateway_event_message(m, s.phone_number)
+    FROM moved m JOIN whatsapp_sessions s ON s.id = m.session_id
 )
-INSERT INTO gateway_events (type, phone_number_id, subject, data)
-SELECT 'whatsapp.message.status', COALESCE(m.phone_number_id, ''), m.session_id, gateway_event_message(m, s.phone_number)
-FROM moved m JOIN whatsapp_sessions s ON s.id = m.session_id
+SELECT status FROM moved

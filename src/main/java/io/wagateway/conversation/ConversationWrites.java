@@ -475,11 +475,15 @@ public class ConversationWrites {
             String content, String metadataJson, MessageStatus status, Instant at) {
     }
 
+    /** A sent message as stored: its id, its session, and its status (a kept webhook status may have moved it). */
+    public record StoredOutbound(UUID id, UUID sessionId, String status) {
+    }
+
     /**
      * Stores a sent message under its wamid's lock, with its session, and applies the statuses a webhook kept for it
-     * meanwhile; returns the message's id. A wamid stored before fails with a unique violation of {@link #WAMID_KEY}.
+     * meanwhile. A wamid stored before fails with a unique violation of {@link #WAMID_KEY}.
      */
-    public Uni<UUID> storeOutbound(OutboundRow row) {
+    public Uni<StoredOutbound> storeOutbound(OutboundRow row) {
         Tuple params = Tuple.tuple().addValue(row.phoneNumber()).addValue(row.phoneNumberId()).addValue(utc(row.at()))
                 .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content()).addValue(row.metadataJson())
                 .addValue(row.status().wireName()).addValue(row.status().rank());
@@ -490,8 +494,12 @@ public class ConversationWrites {
                                 .addValue(row.wamid()).addValue(row.messageType()).addValue(row.content())
                                 .addValue(row.metadataJson()).addValue(row.status().wireName())
                                 .addValue(row.status().rank())))
-                .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid()))
-                        .replaceWith(inserted.iterator().next().getUUID("id")))))
+                .chain(inserted -> tx.preparedQuery(applyPending).execute(Tuple.of(row.wamid())).map(moved -> {
+                    Row stored = inserted.iterator().next();
+                    return new StoredOutbound(stored.getUUID("id"), stored.getUUID("session_id"),
+                            moved.iterator().hasNext() ? moved.iterator().next().getString("status")
+                                    : row.status().wireName());
+                }))))
                 .invoke(events::committed);
     }
 

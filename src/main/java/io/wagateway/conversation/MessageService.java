@@ -196,13 +196,21 @@ public class MessageService {
         });
     }
 
-    /** One transaction through the conversation writer, then the stored row as the admin API shows it. */
+    /**
+     * One transaction through the conversation writer, answered as the admin API shows the row: built from what was
+     * written and what the statement returned (id, session, status after any kept webhook status), so a send does
+     * not read its row back.
+     */
     Uni<MessageResponse> store(SendPlan plan, SentMessage sent) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Map<String, Object> metadata = metadata(sent);
+        String content = ContentSummary.of(sent.payload());
         ConversationWrites.OutboundRow row = new ConversationWrites.OutboundRow(plan.sessionKey(),
-                plan.credentials().phoneNumberId(), sent.wamid(), plan.request().type(), ContentSummary.of(sent.payload()),
-                JsonText.of(mapper, metadata(sent)), MessageStatus.ACCEPTED, now);
-        return writes.storeOutbound(row).chain(this::storedRow);
+                plan.credentials().phoneNumberId(), sent.wamid(), plan.request().type(), content,
+                JsonText.of(mapper, metadata), MessageStatus.ACCEPTED, now);
+        return writes.storeOutbound(row).chain(stored -> withMedia(new MessageResponse(stored.id(), sent.wamid(),
+                stored.sessionId(), MessageDirection.OUTBOUND, plan.request().type(), content, stored.status(),
+                metadata, now, null, null, null)));
     }
 
     @WithSession

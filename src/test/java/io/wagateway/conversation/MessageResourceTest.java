@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -126,6 +127,31 @@ class MessageResourceTest {
         // The session's last_message_at moved forward.
         assertThat(Sql.count("select count(*) from whatsapp_sessions where id = ?::uuid and last_message_at > now() - "
                 + "interval '1 minute'", sessionId)).isEqualTo(1);
+    }
+
+    @Test
+    void theAnswerIsTheStoredRowAlsoWhenAStatusArrivedBeforeIt() {
+        String number = Conversations.activeBusinessNumber();
+        String phone = Conversations.newCustomerPhone();
+        String sessionId = Conversations.session(phone, number, Instant.now().minus(Duration.ofHours(2)));
+        String wamid = wamid();
+        // Meta's delivered status outruns the send's answer: kept until the message is stored, applied with it
+        io.wagateway.support.Webhooks.post(io.wagateway.support.Webhooks.statuses(io.wagateway.support.Webhooks
+                .status(wamid, "delivered", Instant.now().getEpochSecond()))).then().statusCode(200);
+        assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid))
+                .isEqualTo(1);
+        stub(number, 200, accepted(phone, wamid));
+
+        Map<String, Object> answer = send("""
+                {"to": "%s", "type": "text", "text": {"body": "Ready for pickup", "preview_url": false}}"""
+                .formatted(phone)).then().statusCode(201).extract().jsonPath().getMap("");
+
+        assertThat(answer).containsEntry("status", "delivered").containsEntry("sessionId", sessionId);
+        List<Map<String, Object>> listed = given().header("Authorization", admin())
+                .get("/api/v1/sessions/" + sessionId + "/messages").then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        assertThat(listed).singleElement().isEqualTo(answer);
+        assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid)).isZero();
     }
 
     @Test
