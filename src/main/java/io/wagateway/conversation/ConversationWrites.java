@@ -42,6 +42,14 @@ public class ConversationWrites {
 
     /** Serialises everything that touches one wamid's status (webhook statuses, outbound sends) per transaction. */
     public static final String LOCK_WAMID = "SELECT pg_advisory_xact_lock(hashtext($1))";
+    /**
+     * The locks of several wamids, in the order of their keys: the order a status group takes them in
+     * (gateway_apply_statuses, V19), so that a transaction of several messages and a status group never wait for
+     * each other in a cycle. Each message's own lock is then taken again, which a transaction already holding it
+     * gets at once.
+     */
+    static final String LOCK_WAMIDS = "SELECT pg_advisory_xact_lock(l.key) FROM (SELECT DISTINCT hashtext(w) AS key "
+            + "FROM unnest($1::text[]) AS w ORDER BY 1) AS l";
 
     /** The per-BSUID lock of gateway_customer_identity (V12): resolutions, links and merges of one BSUID. */
     static final String LOCK_IDENTITY = "SELECT pg_advisory_xact_lock(hashtext('gateway-customer-identity:' || $1))";
@@ -626,11 +634,19 @@ public class ConversationWrites {
         });
     }
 
-    /** Several coexistence messages in {@code tx}, in lock order; how many were stored now. */
+    /**
+     * Several coexistence messages in {@code tx}, in lock order (their wamids' locks first, in the status groups'
+     * order; then customer by customer); how many were stored now.
+     */
     public Uni<Integer> storeCoexistence(SqlClient tx, List<CoexistenceRow> rows) {
         List<CoexistenceRow> sorted = new ArrayList<>(rows);
         sorted.sort(java.util.Comparator.comparing(CoexistenceRow::lockKey));
-        return storeCoexistence(tx, sorted, 0, 0);
+        if (sorted.size() < 2) {
+            return storeCoexistence(tx, sorted, 0, 0);
+        }
+        String[] wamids = sorted.stream().map(CoexistenceRow::wamid).toArray(String[]::new);
+        return tx.preparedQuery(LOCK_WAMIDS).execute(Tuple.tuple().addArrayOfString(wamids))
+                .chain(() -> storeCoexistence(tx, sorted, 0, 0));
     }
 
     private Uni<Integer> storeCoexistence(SqlClient tx, List<CoexistenceRow> rows, int index, int stored) {

@@ -330,7 +330,7 @@ public class EventDispatcher {
         long timestamp = Instant.now().getEpochSecond();
         String id = event.id();
         String signature = WebhookSigner.sign(key, id, timestamp, body);
-        return guard.check(url).chain(() -> client.postAbs(url)
+        return guard.checkForDispatch(url).chain(() -> client.postAbs(url)
                 .timeout(config.requestTimeout().toMillis())
                 .putHeader("content-type", CloudEvent.MEDIA_TYPE)
                 .putHeader(WebhookSigner.ID, id)

@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,8 +31,21 @@ public class SubscriberUrlGuard {
         }
     }
 
+    /**
+     * How long {@link #checkForDispatch} reuses a host's verdict: the JVM's own cache time of a successful lookup, so
+     * a host that moves to a private address is refused again as soon as the JVM would see the new address.
+     */
+    static final long VERDICT_MILLIS = 30_000;
+    /** Most hosts whose verdict is kept (the subscriptions' hosts; the map is emptied when it would grow past). */
+    private static final int MAX_VERDICTS = 1024;
+
+    /** A host's verdict: refused with this reason, or allowed (null), until the given time (epoch ms). */
+    private record Verdict(RefusedUrlException refusal, long until) {
+    }
+
     private final Vertx vertx;
     private final boolean allowPrivate;
+    private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
 
     public SubscriberUrlGuard(Vertx vertx, EventsConfig config) {
         this.vertx = vertx;
@@ -48,8 +63,51 @@ public class SubscriberUrlGuard {
         if (allowPrivate) {
             return Uni.createFrom().voidItem();
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
+        return lookup(host(uri));
+    }
+
+    /**
+     * {@link #check} for a POST of the dispatcher: a host's verdict is reused for {@link #VERDICT_MILLIS}, so that
+     * sending an event costs no lookup on a worker thread each time. Subscriptions are checked afresh when they are
+     * created or changed ({@link #check}).
+     */
+    public Uni<Void> checkForDispatch(String url) {
+        if (allowPrivate) {
+            return check(url);
+        }
+        URI uri;
+        try {
+            uri = parse(url);
+        } catch (RefusedUrlException e) {
+            return Uni.createFrom().failure(e);
+        }
+        String host = host(uri);
+        long now = System.currentTimeMillis();
+        Verdict known = verdicts.get(host);
+        if (known != null && known.until() > now) {
+            return known.refusal() == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(known.refusal());
+        }
+        return lookup(host).onItemOrFailure().invoke((ok, failure) -> {
+            if (failure == null || failure instanceof RefusedUrlException) {
+                if (verdicts.size() >= MAX_VERDICTS) {
+                    verdicts.clear();
+                }
+                verdicts.put(host, new Verdict((RefusedUrlException) failure, now + VERDICT_MILLIS));
+            }
+        });
+    }
+
+    /** Hosts with a verdict kept (tests). */
+    int verdictsKept() {
+        return verdicts.size();
+    }
+
+    private static String host(URI uri) {
+        return uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    }
+
+    /** Resolves {@code host} on a worker thread; fails when it does not resolve or resolves to a refused address. */
+    private Uni<Void> lookup(String host) {
         return vertx.executeBlocking(Uni.createFrom().item(() -> resolve(host)), false).map(addresses -> {
             for (InetAddress address : addresses) {
                 if (isRefused(address)) {

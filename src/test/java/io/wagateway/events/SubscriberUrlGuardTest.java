@@ -79,6 +79,26 @@ class SubscriberUrlGuardTest {
                 .isInstanceOf(SubscriberUrlGuard.RefusedUrlException.class);
     }
 
+    @Test
+    void theDispatchersCheckReusesAHostsVerdictAndRefusesWhatCheckRefuses() {
+        SubscriberUrlGuard strict = new SubscriberUrlGuard(vertx, config(false));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> strict.checkForDispatch("http://localhost:8080/hook").await()
+                    .atMost(Duration.ofSeconds(10))).isInstanceOf(SubscriberUrlGuard.RefusedUrlException.class)
+                    .hasMessageContaining("127.0.0.1");
+            strict.checkForDispatch("https://93.184.215.14/hook?n=" + i).await().atMost(Duration.ofSeconds(10));
+        }
+        assertThat(strict.verdictsKept()).as("one verdict per host").isEqualTo(2);
+        // a URL that is not one never reaches the lookup, nor the verdicts
+        assertThatThrownBy(() -> strict.checkForDispatch("gopher://93.184.215.14/").await()
+                .atMost(Duration.ofSeconds(10))).isInstanceOf(SubscriberUrlGuard.RefusedUrlException.class);
+        assertThat(strict.verdictsKept()).isEqualTo(2);
+
+        SubscriberUrlGuard open = new SubscriberUrlGuard(vertx, config(true));
+        open.checkForDispatch("http://localhost:8080/hook").await().atMost(Duration.ofSeconds(10));
+        assertThat(open.verdictsKept()).isZero();
+    }
+
     private static EventsConfig config(boolean allowPrivate) {
         return new EventsConfig() {
             public Duration retention() {
