@@ -141,8 +141,8 @@ SUB_AB=$(sub /ab true) || die "could not create the subscription"
 : >"$OUT/acked-ab.txt"
 
 # --- warm-up: with the subscription, so the dispatch path is compiled too ---------------------------------
-log "warm-up: ${BENCH_EVENTS_WARMUP:-5000} deliveries at concurrency 32 (subscription active)"
-loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "${BENCH_EVENTS_WARMUP:-5000}" --acked "$OUT/acked-ab.txt" --out "$OUT/warmup.json"
+log "warm-up: ${BENCH_EVENTS_WARMUP:-20000} deliveries at concurrency 32 (subscription active)"
+loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "${BENCH_EVENTS_WARMUP:-20000}" --acked "$OUT/acked-ab.txt" --out "$OUT/warmup.json"
 log "warm-up drained after $(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}") s"
 
 # --- a. throughput with / without the subscription ----------------------------------------------------------

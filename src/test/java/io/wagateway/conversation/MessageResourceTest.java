@@ -40,6 +40,7 @@ import io.wagateway.support.Conversations;
 import io.wagateway.support.GraphApiMock;
 import io.wagateway.support.Sql;
 import io.wagateway.support.TestDatabase;
+import io.wagateway.support.Webhooks;
 
 /** Black-box: HTTP in; HTTP, rows and the Graph API requests WireMock saw out. Also runs as MessageResourceIT. */
 @QuarkusTest
@@ -136,8 +137,8 @@ class MessageResourceTest {
         String sessionId = Conversations.session(phone, number, Instant.now().minus(Duration.ofHours(2)));
         String wamid = wamid();
         // Meta's delivered status outruns the send's answer: kept until the message is stored, applied with it
-        io.wagateway.support.Webhooks.post(io.wagateway.support.Webhooks.statuses(io.wagateway.support.Webhooks
-                .status(wamid, "delivered", Instant.now().getEpochSecond()))).then().statusCode(200);
+        Webhooks.post(Webhooks.statuses(Webhooks.status(wamid, "delivered", Instant.now().getEpochSecond())))
+                .then().statusCode(200);
         assertThat(Sql.count("select count(*) from whatsapp_pending_statuses where message_id = ?", wamid))
                 .isEqualTo(1);
         stub(number, 200, accepted(phone, wamid));
