@@ -377,9 +377,10 @@ class BsuidWebhookTest {
         Object session = sessions("-", bsuid).get(0).get("id");
         assertThat(sessions("-", bsuid)).hasSize(1);
         assertThat(messagesIn(session)).isEqualTo(4);
-        assertThat(callsOf(bsuid)).extracting(c -> c.get("message_id") + " " + c.get("direction")).containsExactly(
-                "call:" + incoming + ":connect INBOUND", "call:" + outgoing + ":connect OUTBOUND",
-                "call:" + outgoing + ":status:ringing OUTBOUND");
+        assertThat(callsOf(bsuid)).extracting(c -> c.get("message_id") + " " + c.get("direction"))
+                .containsExactlyInAnyOrder(
+                        "call:" + incoming + ":connect INBOUND", "call:" + outgoing + ":connect OUTBOUND",
+                        "call:" + outgoing + ":status:ringing OUTBOUND");
         assertThat(Sql.count("select count(*) from gateway_events where subject = ?::uuid "
                 + "and data->>'messageType' = 'call'", session.toString())).isEqualTo(3);
 
