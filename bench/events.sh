@@ -108,7 +108,7 @@ SELECT last_id FROM gateway_event_sequencer;
 SELECT * FROM gateway_subscription_cursors;
 SELECT state, attempts > 0 AS tried, next_attempt_at <= now() AS due, count(*), min(next_attempt_at), max(next_attempt_at)
   FROM gateway_event_deliveries GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
-SELECT status_code, error, count(*), max(attempted_at) FROM gateway_delivery_attempts GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10;
+SELECT status_code, error, count(*), max(attempted_at) FROM gateway_delivery_log GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 10;
 SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_age, left(query, 80)
   FROM pg_stat_activity WHERE datname = current_database();
 SQL
@@ -144,6 +144,12 @@ SUB_AB=$(sub /ab true) || die "could not create the subscription"
 log "warm-up: ${BENCH_EVENTS_WARMUP:-20000} deliveries at concurrency 32 (subscription active)"
 loadgen closed "${LG[@]}" --phase warmup --concurrency 32 --count "${BENCH_EVENTS_WARMUP:-20000}" --acked "$OUT/acked-ab.txt" --out "$OUT/warmup.json"
 log "warm-up drained after $(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}") s"
+# then each level through wrk, as measured below: the receiver's JIT went on compiling through the first measured
+# round otherwise (its CPU per event was several times that of the second round)
+for c in $LEVELS; do
+  wrk_closed "$c" "warm$c" "${BENCH_EVENTS_WARMUP_SECONDS:-10}" "$URL" "$OUT/warmup-c$c.json" "$OUT/acked-ab.txt"
+done
+log "warm-up at each level drained after $(wait_drain "${BENCH_EVENTS_DRAIN_LIMIT:-60}") s"
 
 # --- a. throughput with / without the subscription ----------------------------------------------------------
 : >"$OUT/ab.jsonl"
@@ -230,14 +236,14 @@ SELECT json_build_object(
   'delivery_rows_by_state', (SELECT json_object_agg(state, n) FROM (SELECT state, count(*) n FROM gateway_event_deliveries GROUP BY state) s),
   'check_delivery_rows', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK'),
   'check_pending_rows', (SELECT count(*) FROM gateway_event_deliveries WHERE subscription_id = '$SUB_CHECK' AND state <> 'delivered'),
-  'check_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_attempts
+  'check_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_log
       WHERE subscription_id = '$SUB_CHECK' AND status_code BETWEEN 200 AND 299),
   'check_events_not_delivered', (SELECT count(*) FROM gateway_events e WHERE e.id > $BOUNDARY AND NOT EXISTS
-      (SELECT 1 FROM gateway_delivery_attempts a WHERE a.event_id = e.id AND a.subscription_id = '$SUB_CHECK'
+      (SELECT 1 FROM gateway_delivery_log a WHERE a.event_id = e.id AND a.subscription_id = '$SUB_CHECK'
          AND a.status_code BETWEEN 200 AND 299)),
-  'check_attempts', (SELECT count(*) FROM gateway_delivery_attempts WHERE subscription_id = '$SUB_CHECK'),
-  'check_max_attempts', (SELECT max(attempt) FROM gateway_delivery_attempts WHERE subscription_id = '$SUB_CHECK'),
-  'ab_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_attempts
+  'check_attempts', (SELECT count(*) FROM gateway_delivery_log WHERE subscription_id = '$SUB_CHECK'),
+  'check_max_attempts', (SELECT max(attempt) FROM gateway_delivery_log WHERE subscription_id = '$SUB_CHECK'),
+  'ab_delivered', (SELECT count(DISTINCT event_id) FROM gateway_delivery_log
       WHERE subscription_id = '$SUB_AB' AND status_code BETWEEN 200 AND 299)
 );
 SQL

@@ -2,7 +2,8 @@
 -- subscription's start, if later) are scanned in id order, and those matching its types and numbers returned, each
 -- with held = its session has a pending delivery row for this subscription (an earlier event of the session waits
 -- for a retry or a release; this one must queue behind it). Every row also carries the subscription's current url,
--- secret and state, and scanned_to, the last id scanned (NULL: nothing new). No row: the subscription is gone.
+-- secret and state, scanned_to, the last id scanned (NULL: nothing new), and scanned, how many were scanned (fewer
+-- than $3: the log held no more when this read). No row: the subscription is gone.
 -- Parameters: $1 subscription id, $2 after this event id, $3 most events scanned.
 -- Read-only. Numbered events commit in id order (sequence.sql), so reading on after scanned_to misses nothing.
 WITH sub AS (
@@ -16,6 +17,7 @@ WITH sub AS (
     LIMIT $3
 )
 SELECT s.url, s.secret, s.is_active, (SELECT max(id) FROM scanned) AS scanned_to,
+       (SELECT count(*) FROM scanned) AS scanned,
        m.id AS event_id, m.type, m.phone_number_id, m.subject, m.occurred_at, m.data::text AS data,
        m.subject IS NOT NULL AND EXISTS (SELECT 1 FROM gateway_event_deliveries d
                                          WHERE d.subscription_id = s.id AND d.subject = m.subject

@@ -31,7 +31,45 @@ public final class IdCursor {
         } catch (IllegalArgumentException e) {
             // falls through to the problem below
         }
-        throw new InvalidInputException(List.of(new FieldError("cursor",
+        throw invalid();
+    }
+
+    /** A place in a list ordered by an id and a position within it (newest first: the next page holds what is below). */
+    public record Position(long id, long position) {
+    }
+
+    /** The cursor after the entry at {@code (id, position)}. */
+    public static String encodePosition(String prefix, long id, long position) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((prefix + id + "." + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The place a cursor of {@link #encodePosition} names; null for none; a 400 problem for one this list did not give
+     * out. A cursor of {@link #encode} (an id alone) names position 0 of that id: everything below the id follows.
+     */
+    public static Position decodePosition(String prefix, String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
+            if (raw.startsWith(prefix)) {
+                String rest = raw.substring(prefix.length());
+                int dot = rest.indexOf('.');
+                long position = dot < 0 ? 0 : Long.parseLong(rest.substring(dot + 1));
+                if (position >= 0) {
+                    return new Position(Long.parseLong(dot < 0 ? rest : rest.substring(0, dot)), position);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the problem below
+        }
+        throw invalid();
+    }
+
+    private static InvalidInputException invalid() {
+        return new InvalidInputException(List.of(new FieldError("cursor",
                 "is invalid; pass back the nextCursor of a previous page")));
     }
 }

@@ -216,6 +216,10 @@ final class CursorLane {
                 secret = page.encryptedSecret();
                 if (page.scannedTo() != null) {
                     readTo = page.scannedTo();
+                }
+                // a short page read all there was: the next read waits for the next numbering run's poke (one that
+                // came while this read ran has set more already)
+                if (page.full()) {
                     more = true;
                 }
                 for (Deliveries.CursorEvent read : page.events()) {

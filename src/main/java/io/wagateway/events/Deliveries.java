@@ -23,8 +23,8 @@ import io.wagateway.common.SqlFiles;
 /**
  * The statements of dispatch: numbering committed events, reading and moving each subscription's cursor, handing
  * events over to delivery rows, claiming due deliveries, recording attempts, and retention. The one writer of
- * {@code gateway_event_deliveries}, {@code gateway_delivery_attempts}, {@code gateway_subscription_cursors} and
- * {@code gateway_event_sequencer}.
+ * {@code gateway_event_deliveries}, {@code gateway_delivery_attempts}, {@code gateway_delivery_runs},
+ * {@code gateway_subscription_cursors} and {@code gateway_event_sequencer}.
  */
 @ApplicationScoped
 public class Deliveries {
@@ -61,10 +61,10 @@ public class Deliveries {
     }
 
     /**
-     * A page read from a cursor: the subscription's current url, secret and state, the events matching it, and the
-     * last id scanned (null: nothing new).
+     * A page read from a cursor: the subscription's current url, secret and state, the events matching it, the last
+     * id scanned (null: nothing new), and whether as many were scanned as asked for (more may wait).
      */
-    public record CursorPage(String url, String encryptedSecret, boolean active, Long scannedTo,
+    public record CursorPage(String url, String encryptedSecret, boolean active, Long scannedTo, boolean full,
             List<CursorEvent> events) {
     }
 
@@ -90,7 +90,9 @@ public class Deliveries {
     }
 
     /** One row of a subscription's attempt log. */
-    public record Attempt(long id, long eventId, int attempt, Integer statusCode, String error, int durationMillis,
+    /** {@code (id, position)} orders the log: position 0 for a row of its own, 1..n within a run of first attempts. */
+    public record Attempt(long id, long position, long eventId, int attempt, Integer statusCode, String error,
+            int durationMillis,
             Instant attemptedAt, Instant nextAttemptAt, State deliveryState) {
     }
 
@@ -125,8 +127,10 @@ public class Deliveries {
     private final String replay = SqlFiles.load("events/replay.sql");
     private final String replayHeads = SqlFiles.load("events/replay-heads.sql");
     private final String attemptsPage = SqlFiles.load("events/attempts-page.sql");
+    private final String eventAttemptsPage = SqlFiles.load("events/event-attempts-page.sql");
     private final String backlog = SqlFiles.load("events/backlog.sql");
     private final String retention = SqlFiles.load("events/retention.sql");
+    private final String runsRetention = SqlFiles.load("events/runs-retention.sql");
     private final Pool pool;
     private final EventLog log;
 
@@ -201,7 +205,7 @@ public class Deliveries {
             for (Row row : rows) {
                 if (page == null) {
                     page = new CursorPage(row.getString("url"), row.getString("secret"), row.getBoolean("is_active"),
-                            row.getLong("scanned_to"), events);
+                            row.getLong("scanned_to"), row.getLong("scanned") >= limit, events);
                 }
                 if (row.getLong("event_id") != null) {
                     events.add(new CursorEvent(log.toCloudEvent(row, "event_id"), row.getBoolean("held")));
@@ -317,16 +321,21 @@ public class Deliveries {
                 }));
     }
 
-    /** A page of the subscription's attempt log, newest first, before attempt {@code beforeId} (null: newest). */
-    public Uni<List<Attempt>> attempts(UUID subscriptionId, Long beforeId, Long eventId, int limit) {
-        return pool.preparedQuery(attemptsPage)
-                .execute(Tuple.tuple().addUUID(subscriptionId).addLong(beforeId).addLong(eventId).addInteger(limit))
+    /**
+     * A page of the subscription's attempt log, newest first, before the entry {@code (beforeId, beforePosition)}
+     * (null: the newest); only the attempts of {@code eventId} when it is not null.
+     */
+    public Uni<List<Attempt>> attempts(UUID subscriptionId, Long beforeId, long beforePosition, Long eventId,
+            int limit) {
+        Tuple args = Tuple.tuple().addUUID(subscriptionId).addLong(beforeId).addLong(beforePosition).addInteger(limit);
+        return pool.preparedQuery(eventId == null ? attemptsPage : eventAttemptsPage)
+                .execute(eventId == null ? args : args.addLong(eventId))
                 .map(rows -> {
                     List<Attempt> out = new ArrayList<>();
                     for (Row row : rows) {
                         OffsetDateTime next = row.getOffsetDateTime("next_attempt_at");
-                        out.add(new Attempt(row.getLong("id"), row.getLong("event_id"), row.getInteger("attempt"),
-                                row.getInteger("status_code"), row.getString("error"),
+                        out.add(new Attempt(row.getLong("id"), row.getLong("position"), row.getLong("event_id"),
+                                row.getInteger("attempt"), row.getInteger("status_code"), row.getString("error"),
                                 row.getInteger("duration_ms"), row.getOffsetDateTime("attempted_at").toInstant(),
                                 next == null ? null : next.toInstant(),
                                 State.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT))));
@@ -346,11 +355,17 @@ public class Deliveries {
         });
     }
 
-    /** Drops numbered events older than {@code cutoff} in bounded batches; how many. */
+    /**
+     * Drops numbered events older than {@code cutoff} in bounded batches, then the runs of first attempts made before
+     * it; how many events.
+     */
     public Uni<Long> purge(Instant cutoff) {
         OffsetDateTime at = utc(cutoff);
         return BoundedBatches.untilShort(() -> pool.preparedQuery(retention).execute(Tuple.of(at, RETENTION_BATCH))
-                .map(rows -> (long) rows.rowCount()), RETENTION_BATCH, RETENTION_MAX_BATCHES);
+                .map(rows -> (long) rows.rowCount()), RETENTION_BATCH, RETENTION_MAX_BATCHES)
+                .call(() -> BoundedBatches.untilShort(() -> pool.preparedQuery(runsRetention)
+                        .execute(Tuple.of(at, RETENTION_BATCH)).map(rows -> (long) rows.rowCount()),
+                        RETENTION_BATCH, RETENTION_MAX_BATCHES));
     }
 
     private static OffsetDateTime utc(Instant instant) {

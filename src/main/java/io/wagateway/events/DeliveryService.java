@@ -37,12 +37,16 @@ public class DeliveryService {
     /** Attempts newest first; {@code cursor} is the nextCursor of the previous page. 404 for an unknown id. */
     public Uni<PageResponse<DeliveryAttemptResponse>> attempts(UUID subscriptionId, String cursor, Long eventId,
             int size) {
-        Long before = IdCursor.decode(CURSOR_PREFIX, cursor);
+        IdCursor.Position before = IdCursor.decodePosition(CURSOR_PREFIX, cursor);
         return subscriptions.get(subscriptionId)
-                .chain(() -> deliveries.attempts(subscriptionId, before, eventId, size + 1))
+                .chain(() -> deliveries.attempts(subscriptionId, before == null ? null : before.id(),
+                        before == null ? 0 : before.position(), eventId, size + 1))
                 .map(fetched -> {
                     List<Deliveries.Attempt> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
-                    String next = fetched.size() > size ? IdCursor.encode(CURSOR_PREFIX, page.get(size - 1).id()) : null;
+                    Deliveries.Attempt last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    String next = fetched.size() > size
+                            ? IdCursor.encodePosition(CURSOR_PREFIX, last.id(), last.position())
+                            : null;
                     return new PageResponse<>(page.stream().map(DeliveryService::toResponse).toList(), next);
                 });
     }

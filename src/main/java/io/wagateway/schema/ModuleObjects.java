@@ -78,7 +78,10 @@ final class ModuleObjects {
             "gateway_media_uploads", "gateway_media_uploads_pkey", "gateway_media_uploads_sha256_idx",
             "gateway_media_files", "gateway_media_files_pkey", "gateway_media_chunks", "gateway_media_chunks_pkey",
             // V19
-            "gateway_apply_statuses");
+            "gateway_apply_statuses",
+            // V20
+            "gateway_delivery_runs", "gateway_delivery_runs_pkey", "gateway_delivery_runs_subscription",
+            "gateway_delivery_runs_events", "gateway_delivery_runs_attempted_at", "gateway_delivery_log");
 
     private ModuleObjects() {
     }

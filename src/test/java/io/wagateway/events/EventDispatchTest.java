@@ -97,12 +97,15 @@ class EventDispatchTest {
             assertThat(event.path("data").path("label").asText()).isEqualTo("hello");
             // answered 2xx at the first attempt from the subscription's cursor: logged, and no delivery row needed
             Awaitility.await().atMost(WAIT).until(() -> Sql.count(
-                    "select count(*) from gateway_delivery_attempts where subscription_id = ?::uuid", subscription) == 1);
+                    "select count(*) from gateway_delivery_log where subscription_id = ?::uuid", subscription) == 1);
             assertThat(Sql.row("""
                     select a.attempt, a.status_code, a.event_id::text as event_id, a.delivery_id
-                    from gateway_delivery_attempts a where a.subscription_id = ?::uuid""", subscription))
+                    from gateway_delivery_log a where a.subscription_id = ?::uuid""", subscription))
                     .containsEntry("attempt", 1).containsEntry("status_code", 204).containsEntry("event_id", got.id())
                     .containsEntry("delivery_id", null);
+            // logged as a run of first attempts, not as an attempt row of its own
+            assertThat(Sql.count("select count(*) from gateway_delivery_attempts where subscription_id = ?::uuid",
+                    subscription)).isZero();
             assertThat(Sql.count("select count(*) from gateway_event_deliveries where subscription_id = ?::uuid",
                     subscription)).isZero();
             io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
@@ -390,6 +393,80 @@ class EventDispatchTest {
                 "select count(*) from gateway_subscription_cursors where subscription_id = ?::uuid "
                         + "and dispatcher is not null and dispatcher <> ?::uuid",
                 subscription, other) == 1);
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .delete("/api/v1/subscriptions/" + subscription).then().statusCode(204);
+    }
+
+    @Test
+    void theAttemptLogPagesRunsOfFirstAttemptsAndAttemptRowsTogetherNewestFirst() {
+        String phone = EventLogTest.newPhoneNumberId();
+        String subscription = subscribe("http://127.0.0.1:9/unused", EventLogTest.newPhoneNumberId());
+        UUID id = UUID.fromString(subscription);
+        UUID session = UUID.randomUUID();
+        for (int i = 1; i <= 5; i++) {
+            append(phone, session, "e" + i);
+        }
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count(
+                "select count(*) from gateway_events where phone_number_id = ? and id is not null", phone) == 5);
+        List<Long> ids = Sql.rows("select id from gateway_events where phone_number_id = ? order by id", phone)
+                .stream().map(row -> ((Number) row.get("id")).longValue()).toList();
+        // this test plays the lane: it takes the cursor from the test's own replica
+        UUID lane = UUID.randomUUID();
+        Awaitility.await().atMost(WAIT).until(() -> Sql.count("select count(*) from gateway_subscription_cursors "
+                + "where subscription_id = ?::uuid and dispatcher is not null", subscription) == 1);
+        Sql.update("update gateway_subscription_cursors set dispatcher_until = now() - interval '1 second' "
+                + "where subscription_id = ?::uuid", subscription);
+        long at = Sql.count("select cursor_event_id from gateway_subscription_cursors where subscription_id = ?::uuid",
+                subscription);
+        assertThat(deliveries.claimCursors(lane, 60_000).await().atMost(WAIT)).contains(new Deliveries.Cursor(id, at));
+
+        assertThat(deliveries.advance(id, lane, at, List.of(new Deliveries.FirstAttempt(ids.get(0), 204, 3),
+                new Deliveries.FirstAttempt(ids.get(1), 200, 4))).await().atMost(WAIT)).isTrue();
+        deliveries.handOver(id, List.of(new Deliveries.Handover(ids.get(2), session, Instant.now().plusSeconds(3600),
+                503, null, 5))).await().atMost(WAIT);
+        assertThat(deliveries.advance(id, lane, at, List.of(new Deliveries.FirstAttempt(ids.get(3), 201, 6),
+                new Deliveries.FirstAttempt(ids.get(4), 204, 7))).await().atMost(WAIT)).isTrue();
+        // a replica that does not hold the cursor logs nothing
+        assertThat(deliveries.advance(id, UUID.randomUUID(), at, List.of(new Deliveries.FirstAttempt(ids.get(0), 200,
+                1))).await().atMost(WAIT)).isFalse();
+        assertThat(Sql.count("select count(*) from gateway_delivery_runs where subscription_id = ?::uuid",
+                subscription)).isEqualTo(2);
+
+        // paged two at a time: every entry once, newest first, the retry's row between the two runs
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                    .queryParam("limit", 2).queryParam("cursor", cursor == null ? "" : cursor)
+                    .get("/api/v1/subscriptions/" + subscription + "/deliveries").then().statusCode(200)
+                    .extract().jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            assertThat(items.size()).isBetween(1, 2);
+            items.forEach(item -> seen.add(item.get("eventId") + ":" + item.get("statusCode") + ":"
+                    + item.get("attempt") + ":" + item.get("deliveryState") + ":" + item.get("durationMs")));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        assertThat(seen).containsExactly(ids.get(4) + ":204:1:delivered:7", ids.get(3) + ":201:1:delivered:6",
+                ids.get(2) + ":503:1:pending:5", ids.get(1) + ":200:1:delivered:4", ids.get(0) + ":204:1:delivered:3");
+        // one event's entries, from a run or from the attempt rows
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .queryParam("eventId", ids.get(3)).get("/api/v1/subscriptions/" + subscription + "/deliveries")
+                .then().statusCode(200).body("items.size()", org.hamcrest.Matchers.equalTo(1))
+                .body("items[0].statusCode", org.hamcrest.Matchers.equalTo(201));
+        io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
+                .queryParam("eventId", ids.get(2)).get("/api/v1/subscriptions/" + subscription + "/deliveries")
+                .then().statusCode(200).body("items.size()", org.hamcrest.Matchers.equalTo(1))
+                .body("items[0].statusCode", org.hamcrest.Matchers.equalTo(503));
+
+        // retention drops runs made before its cutoff, and leaves the attempt rows of events still kept
+        Sql.update("update gateway_delivery_runs set attempted_at = now() - interval '2 days' "
+                + "where subscription_id = ?::uuid", subscription);
+        deliveries.purge(Instant.now().minus(Duration.ofDays(1))).await().atMost(WAIT);
+        assertThat(Sql.count("select count(*) from gateway_delivery_runs where subscription_id = ?::uuid",
+                subscription)).isZero();
+        assertThat(Sql.count("select count(*) from gateway_delivery_attempts where subscription_id = ?::uuid",
+                subscription)).isEqualTo(1);
+        deliveries.releaseCursors(lane).await().atMost(WAIT);
         io.restassured.RestAssured.given().header("Authorization", EventLogTest.admin())
                 .delete("/api/v1/subscriptions/" + subscription).then().statusCode(204);
     }
