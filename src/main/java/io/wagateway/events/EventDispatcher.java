@@ -320,16 +320,16 @@ public class EventDispatcher {
 
     /** One signed POST of an event to a subscription's url. */
     private Uni<Outcome> post(UUID subscriptionId, String url, String encryptedSecret, CloudEvent event) {
-        String body;
+        byte[] body;
         try {
-            body = mapper.writeValueAsString(event);
+            body = mapper.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        byte[] key = signingKey(subscriptionId, encryptedSecret);
+        WebhookSigner.Key key = signingKey(subscriptionId, encryptedSecret);
         long timestamp = Instant.now().getEpochSecond();
         String id = event.id();
-        String signature = WebhookSigner.sign(key, id, timestamp, body);
+        String signature = key.sign(id, timestamp, body);
         return guard.checkForDispatch(url).chain(() -> client.postAbs(url)
                 .timeout(config.requestTimeout().toMillis())
                 .putHeader("content-type", CloudEvent.MEDIA_TYPE)
@@ -448,18 +448,18 @@ public class EventDispatcher {
      * The subscription's signing key, decrypted once per stored secret (a changed secret is a new ciphertext) rather
      * than once per POST; dropped with the subscription's lane or when the secret changes.
      */
-    private byte[] signingKey(UUID subscriptionId, String encryptedSecret) {
+    private WebhookSigner.Key signingKey(UUID subscriptionId, String encryptedSecret) {
         SigningKey known = signingKeys.get(subscriptionId);
         if (known != null && known.encrypted().equals(encryptedSecret)) {
             return known.key();
         }
-        byte[] key = WebhookSigner.key(cipher.decrypt(encryptedSecret, SubscriptionService.SECRET_COLUMN,
-                subscriptionId));
+        WebhookSigner.Key key = new WebhookSigner.Key(WebhookSigner.key(cipher.decrypt(encryptedSecret,
+                SubscriptionService.SECRET_COLUMN, subscriptionId)));
         signingKeys.put(subscriptionId, new SigningKey(encryptedSecret, key));
         return key;
     }
 
-    private record SigningKey(String encrypted, byte[] key) {
+    private record SigningKey(String encrypted, WebhookSigner.Key key) {
     }
 
     /** The dispatcher as its cursor lanes see it. */

@@ -46,6 +46,8 @@ public class SubscriberUrlGuard {
     private final Vertx vertx;
     private final boolean allowPrivate;
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+    /** The host of each URL that parsed as allowed (a subscription's URL is parsed once, not once per POST). */
+    private final Map<String, String> hosts = new ConcurrentHashMap<>();
 
     public SubscriberUrlGuard(Vertx vertx, EventsConfig config) {
         this.vertx = vertx;
@@ -72,16 +74,22 @@ public class SubscriberUrlGuard {
      * created or changed ({@link #check}).
      */
     public Uni<Void> checkForDispatch(String url) {
+        String parsed = hosts.get(url);
+        if (parsed == null) {
+            try {
+                parsed = host(parse(url));
+            } catch (RefusedUrlException e) {
+                return Uni.createFrom().failure(e);
+            }
+            if (hosts.size() >= MAX_VERDICTS) {
+                hosts.clear();
+            }
+            hosts.put(url, parsed);
+        }
+        String host = parsed;
         if (allowPrivate) {
-            return check(url);
+            return Uni.createFrom().voidItem();
         }
-        URI uri;
-        try {
-            uri = parse(url);
-        } catch (RefusedUrlException e) {
-            return Uni.createFrom().failure(e);
-        }
-        String host = host(uri);
         long now = System.currentTimeMillis();
         Verdict known = verdicts.get(host);
         if (known != null && known.until() > now) {

@@ -20,6 +20,32 @@ class WebhookSignerTest {
     }
 
     @Test
+    void aKeySignsEachMessageOnItsOwnAlsoFromSeveralThreadsAtOnce() throws Exception {
+        WebhookSigner.Key key = new WebhookSigner.Key(WebhookSigner.key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+        byte[] body = "{\"test\": 2432232314}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String expected = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    boolean all = true;
+                    for (int i = 0; i < 2_000; i++) {
+                        all &= key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330L, body).equals(expected);
+                        all &= !key.sign("msg_" + i, 1614265330L, body).equals(expected);
+                    }
+                    return all;
+                }));
+            }
+            for (var run : runs) {
+                assertThat(run.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anyChangeOfIdTimestampOrBodyChangesTheSignature() {
         byte[] key = WebhookSigner.key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         String base = WebhookSigner.sign(key, "msg_1", 1614265330L, "{}");
