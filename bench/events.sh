@@ -75,7 +75,8 @@ trap 'exit 130' INT TERM
 rctl() { curl -sf "http://127.0.0.1:$RCTL$1" || die "receiver control $1 failed"; }
 api() { curl -sf -X "$1" "http://127.0.0.1:$PORT/api/v1$2" -H "Authorization: Bearer $BENCH_ADMIN_KEY" \
   -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-q() { psql -X -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+# the bench's own counts without the JIT, which would compile them on every call and add to the measured PG CPU
+q() { PGOPTIONS="-c jit=off" psql -X -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 # events not numbered yet + matching events after an active subscription's cursor + delivery rows not delivered or
 # failed yet
 backlog() { q "SELECT (SELECT count(*) FROM gateway_events WHERE id IS NULL)
