@@ -89,11 +89,12 @@ public class Deliveries {
             String error, long durationMillis) {
     }
 
-    /** One row of a subscription's attempt log. */
-    /** {@code (id, position)} orders the log: position 0 for a row of its own, 1..n within a run of first attempts. */
+    /**
+     * One entry of a subscription's attempt log; {@code (id, position)} orders the log: position 0 for an attempt row,
+     * 1..n within a run of first attempts.
+     */
     public record Attempt(long id, long position, long eventId, int attempt, Integer statusCode, String error,
-            int durationMillis,
-            Instant attemptedAt, Instant nextAttemptAt, State deliveryState) {
+            int durationMillis, Instant attemptedAt, Instant nextAttemptAt, State deliveryState) {
     }
 
     /** A subscription's pending deliveries and the age of the oldest, in ms. */

@@ -44,9 +44,8 @@ public class DeliveryService {
                 .map(fetched -> {
                     List<Deliveries.Attempt> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
                     Deliveries.Attempt last = page.isEmpty() ? null : page.get(page.size() - 1);
-                    String next = fetched.size() > size
-                            ? IdCursor.encodePosition(CURSOR_PREFIX, last.id(), last.position())
-                            : null;
+                    String next = fetched.size() > size ? IdCursor.encodePosition(CURSOR_PREFIX, last.id(),
+                            last.position()) : null;
                     return new PageResponse<>(page.stream().map(DeliveryService::toResponse).toList(), next);
                 });
     }
