@@ -3,7 +3,8 @@
 -- (id, position): attempt rows (position 0) and runs of first attempts answered 2xx (V20; position 1..n within a
 -- run), whose ids come from one sequence. Keyset paged: entries before ($2, $3); the newest when $2 is NULL.
 -- Parameters: $1 subscription id, $2 before this id, $3 and this position, $4 page size.
--- A run holds at least one entry, so the $4 + 1 newest runs before the cursor hold a full page.
+-- A run holds at least one entry, so the $4 + 1 newest runs before the cursor hold a full page; at most $4 entries
+-- of them are kept, taken in order, so a page of large runs does not sort every entry of them.
 WITH runs AS (
     SELECT r.id, o.position, o.event_id, 1 AS attempt, o.status_code, NULL::text AS error, o.duration_ms,
            r.attempted_at, NULL::timestamptz AS next_attempt_at
@@ -13,6 +14,8 @@ WITH runs AS (
     CROSS JOIN LATERAL unnest(r.event_ids, r.status_codes, r.durations_ms) WITH ORDINALITY
         AS o(event_id, status_code, duration_ms, position)
     WHERE $2::bigint IS NULL OR (r.id, o.position) < ($2::bigint, $3::bigint)
+    ORDER BY r.id DESC, o.position DESC
+    LIMIT $4
 ), rows AS (
     SELECT a.id, 0::bigint AS position, a.event_id, a.attempt, a.status_code, a.error, a.duration_ms,
            a.attempted_at, a.next_attempt_at
