@@ -20,18 +20,15 @@ public final class IdCursor {
 
     /** The id a cursor names; null for none; a 400 problem for one this list did not give out. */
     public static Long decode(String prefix, String cursor) {
-        if (cursor == null || cursor.isBlank()) {
+        String rest = payload(prefix, cursor);
+        if (rest == null) {
             return null;
         }
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
-            if (raw.startsWith(prefix)) {
-                return Long.parseLong(raw.substring(prefix.length()));
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the problem below
+            return Long.parseLong(rest);
+        } catch (NumberFormatException e) {
+            throw invalid();
         }
-        throw invalid();
     }
 
     /** A place in a list ordered by an id and a position within it (newest first: the next page holds what is below). */
@@ -49,23 +46,37 @@ public final class IdCursor {
      * out. A cursor of {@link #encode} (an id alone) names position 0 of that id: everything below the id follows.
      */
     public static Position decodePosition(String prefix, String cursor) {
-        if (cursor == null || cursor.isBlank()) {
+        String rest = payload(prefix, cursor);
+        if (rest == null) {
             return null;
         }
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
-            if (raw.startsWith(prefix)) {
-                String rest = raw.substring(prefix.length());
-                int dot = rest.indexOf('.');
-                long position = dot < 0 ? 0 : Long.parseLong(rest.substring(dot + 1));
-                if (position >= 0) {
-                    return new Position(Long.parseLong(dot < 0 ? rest : rest.substring(0, dot)), position);
-                }
+            int dot = rest.indexOf('.');
+            long position = dot < 0 ? 0 : Long.parseLong(rest.substring(dot + 1));
+            if (position >= 0) {
+                return new Position(Long.parseLong(dot < 0 ? rest : rest.substring(0, dot)), position);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (NumberFormatException e) {
             // falls through to the problem below
         }
         throw invalid();
+    }
+
+    /** What follows the prefix in a cursor; null for no cursor; a 400 problem for one of another list or not base64. */
+    private static String payload(String prefix, String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalid();
+        }
+        if (!raw.startsWith(prefix)) {
+            throw invalid();
+        }
+        return raw.substring(prefix.length());
     }
 
     private static InvalidInputException invalid() {

@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wagateway.common.BoundedBatches;
+import io.wagateway.common.IdCursor;
 import io.wagateway.common.SqlFiles;
 
 /**
@@ -323,12 +324,12 @@ public class Deliveries {
     }
 
     /**
-     * A page of the subscription's attempt log, newest first, before the entry {@code (beforeId, beforePosition)}
-     * (null: the newest); only the attempts of {@code eventId} when it is not null.
+     * A page of the subscription's attempt log, newest first, before the entry {@code before} (null: the newest);
+     * only the attempts of {@code eventId} when it is not null.
      */
-    public Uni<List<Attempt>> attempts(UUID subscriptionId, Long beforeId, long beforePosition, Long eventId,
-            int limit) {
-        Tuple args = Tuple.tuple().addUUID(subscriptionId).addLong(beforeId).addLong(beforePosition).addInteger(limit);
+    public Uni<List<Attempt>> attempts(UUID subscriptionId, IdCursor.Position before, Long eventId, int limit) {
+        Tuple args = Tuple.tuple().addUUID(subscriptionId).addLong(before == null ? null : before.id())
+                .addLong(before == null ? 0 : before.position()).addInteger(limit);
         return pool.preparedQuery(eventId == null ? attemptsPage : eventAttemptsPage)
                 .execute(eventId == null ? args : args.addLong(eventId))
                 .map(rows -> {

@@ -39,13 +39,12 @@ public class DeliveryService {
             int size) {
         IdCursor.Position before = IdCursor.decodePosition(CURSOR_PREFIX, cursor);
         return subscriptions.get(subscriptionId)
-                .chain(() -> deliveries.attempts(subscriptionId, before == null ? null : before.id(),
-                        before == null ? 0 : before.position(), eventId, size + 1))
+                .chain(() -> deliveries.attempts(subscriptionId, before, eventId, size + 1))
                 .map(fetched -> {
                     List<Deliveries.Attempt> page = fetched.size() > size ? fetched.subList(0, size) : fetched;
-                    Deliveries.Attempt last = page.isEmpty() ? null : page.get(page.size() - 1);
-                    String next = fetched.size() > size ? IdCursor.encodePosition(CURSOR_PREFIX, last.id(),
-                            last.position()) : null;
+                    Deliveries.Attempt last = fetched.size() > size ? page.get(size - 1) : null;
+                    String next = last == null ? null
+                            : IdCursor.encodePosition(CURSOR_PREFIX, last.id(), last.position());
                     return new PageResponse<>(page.stream().map(DeliveryService::toResponse).toList(), next);
                 });
     }

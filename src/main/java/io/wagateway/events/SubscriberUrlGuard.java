@@ -36,7 +36,10 @@ public class SubscriberUrlGuard {
      * a host that moves to a private address is refused again as soon as the JVM would see the new address.
      */
     static final long VERDICT_MILLIS = 30_000;
-    /** Most hosts whose verdict is kept (the subscriptions' hosts; the map is emptied when it would grow past). */
+    /**
+     * Most hosts whose verdict is kept, and most URLs whose host is kept (each cache is emptied when it would grow
+     * past).
+     */
     private static final int MAX_VERDICTS = 1024;
 
     /** A host's verdict: refused with this reason, or allowed (null), until the given time (epoch ms). */
@@ -81,10 +84,7 @@ public class SubscriberUrlGuard {
             } catch (RefusedUrlException e) {
                 return Uni.createFrom().failure(e);
             }
-            if (hosts.size() >= MAX_VERDICTS) {
-                hosts.clear();
-            }
-            hosts.put(url, parsed);
+            keep(hosts, url, parsed);
         }
         String host = parsed;
         if (allowPrivate) {
@@ -97,12 +97,17 @@ public class SubscriberUrlGuard {
         }
         return lookup(host).onItemOrFailure().invoke((ok, failure) -> {
             if (failure == null || failure instanceof RefusedUrlException) {
-                if (verdicts.size() >= MAX_VERDICTS) {
-                    verdicts.clear();
-                }
-                verdicts.put(host, new Verdict((RefusedUrlException) failure, now + VERDICT_MILLIS));
+                keep(verdicts, host, new Verdict((RefusedUrlException) failure, now + VERDICT_MILLIS));
             }
         });
+    }
+
+    /** Keeps an entry in one of the bounded caches, emptied when it would grow past {@link #MAX_VERDICTS}. */
+    private static <V> void keep(Map<String, V> cache, String key, V value) {
+        if (cache.size() >= MAX_VERDICTS) {
+            cache.clear();
+        }
+        cache.put(key, value);
     }
 
     /** Hosts with a verdict kept (tests). */
